@@ -1,0 +1,1 @@
+"""Neural detectors (a Flax model + the functional trainer + windowing); importing registers them."""

@@ -1,0 +1,1 @@
+"""Flax modules (pure architecture; no training code)."""

@@ -1,0 +1,1 @@
+"""One functional trainer for any Flax reconstruction model."""
