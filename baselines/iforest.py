@@ -30,7 +30,7 @@ class IsolationForestDetector(Detector):
     def min_length(self) -> int:
         return self.window
 
-    def _fit(self, x: np.ndarray) -> None:
+    def _fit(self, x: np.ndarray, x_val: np.ndarray | None) -> None:
         w = sliding_windows(x, self.window, self.stride).reshape(-1, self.window * x.shape[1])
         max_samples = min(self.max_samples, len(w)) if isinstance(self.max_samples, int) else self.max_samples
         self.forest_ = IsolationForest(n_estimators=self.n_estimators, max_samples=max_samples,

@@ -14,7 +14,7 @@ class RandomDetector(Detector):
     def __init__(self, seed: int = 0):
         super().__init__(seed)
 
-    def _fit(self, x: np.ndarray) -> None:
+    def _fit(self, x: np.ndarray, x_val: np.ndarray | None) -> None:
         self.fitted_ = True
 
     def _score(self, x: np.ndarray) -> np.ndarray:

@@ -17,7 +17,7 @@ class ZScoreDetector(Detector):
     def __init__(self, seed: int = 0):
         super().__init__(seed)
 
-    def _fit(self, x: np.ndarray) -> None:
+    def _fit(self, x: np.ndarray, x_val: np.ndarray | None) -> None:
         self.mean_ = x.mean(axis=0)
         std = x.std(axis=0)
         self.std_ = np.where(std > 0, std, 1.0)

@@ -1,13 +1,14 @@
 """The detector protocol: sklearn-style `fit(x) -> self`, `score(x) -> (T,)`.
 
 Subclasses store keyword hyperparameters in ``__init__`` and implement
-``_fit(x)`` and ``_score(x)`` on validated float64 arrays of shape (T, D).
+``_fit(x, x_val)`` and ``_score(x)`` on validated float64 arrays of shape (T, D).
 Fitted attributes end in ``_``. Scores are one float per timestamp,
 higher = more anomalous.
 """
 from __future__ import annotations
 
 import inspect
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -68,12 +69,28 @@ class Detector:
         names = [n for n in inspect.signature(type(self).__init__).parameters if n != "self"]
         return {n: getattr(self, n) for n in names}
 
-    def fit(self, x_train: Any) -> Detector:
-        """Fit on normal training data x_train: (T,) or (T, D). Returns self."""
+    def fit(self, x_train: Any, x_val: Any = None) -> Detector:
+        """Fit on normal training data x_train: (T,) or (T, D). Returns self.
+
+        x_val (optional, same D): validation data a detector may use for early
+        stopping or a validation loss curve; never labels.
+        """
         x = as_series(x_train, min_length=self.min_length, what="x_train")
-        self._fit(x)
+        xv = None if x_val is None else as_series(x_val, min_length=self.min_length, what="x_val")
+        if xv is not None and xv.shape[1] != x.shape[1]:
+            raise DataError(f"x_val has {xv.shape[1]} feature(s), x_train has {x.shape[1]}.")
+        self._fit(x, xv)
         self.n_features_ = x.shape[1]
         return self
+
+    def fit_seeds(self, seeds: Sequence[int], x_train: Any, x_val: Any = None) -> list[Detector]:
+        """One fitted copy of this detector per seed (same hyperparameters).
+
+        The default loops; neural detectors override it to train all seeds in
+        one compiled program (vmap) where that is faster (accelerators).
+        """
+        params = {k: v for k, v in self.get_params().items() if k != "seed"}
+        return [type(self)(seed=int(s), **params).fit(x_train, x_val) for s in seeds]
 
     def score(self, x: Any) -> np.ndarray:
         """Anomaly scores for x: (T,) or (T, D) -> (T,) float64, higher = more anomalous."""
@@ -91,7 +108,7 @@ class Detector:
         return scores
 
     # -- what subclasses implement ----------------------------------------
-    def _fit(self, x: np.ndarray) -> None:  # pragma: no cover - abstract
+    def _fit(self, x: np.ndarray, x_val: np.ndarray | None) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
 
     def _score(self, x: np.ndarray) -> np.ndarray:  # pragma: no cover - abstract
