@@ -1,2 +1,2 @@
-"""Registered synthetic scenarios; importing this package registers them all."""
-from frostnet_jax.data.scenarios import original  # noqa: F401  (registers)
+"""Registered datasets; importing this package registers them all (synthetic and real)."""
+from frostnet_jax.data.scenarios import cryocooler, ln2, magnet, original  # noqa: F401  (registers)

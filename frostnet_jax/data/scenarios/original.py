@@ -4,6 +4,10 @@ Faithful to the original notebooks (and to ``shared/perf/common.py``'s
 description of them): a random walk around -180 degC (step sd 0.05), sensor
 noise (sd 0.02), 1-minute timestamps and 1 % single-point spikes of +/- 1-3 degC,
 labelled as anomalies. Random generator: numpy PCG64 (``default_rng(seed)``).
+
+``original-<difficulty>`` is the same walk (no spikes) run through the scenario
+builder, carrying the sensor-fault taxonomy, for comparison with the physical
+scenarios.
 """
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from frostnet_jax.data.dataset import Dataset
+from frostnet_jax.data.scenarios.builder import Baseline, Scenario, register_scenario
 from frostnet_jax.registry import register_dataset
 
 VERSION = "1"
@@ -47,3 +52,17 @@ def original(seed: int = 0, n: int = 10_080, train_frac: float = 0.5, val_frac: 
         train_end=int(n * train_frac), val_end=int(n * (train_frac + val_frac)), seed=seed,
         meta={"scenario": "original", "version": VERSION, "generator": "numpy.random.PCG64"},
     )
+
+
+def walk_baseline(rng: np.random.Generator, minutes: np.ndarray) -> Baseline:
+    """The original's random walk around -180 degC (step sd 0.05), without spikes; no cycle."""
+    return Baseline(trend=-180.0 + np.cumsum(rng.normal(0.0, 0.05, minutes.size)),
+                    cycle=np.zeros_like(minutes))
+
+
+WALK = register_scenario(Scenario(
+    name="original", version=VERSION, unit="degC", noise_sd=0.02, period_min=1440.0,
+    kinds=("spike", "level_shift", "drift", "variance_burst", "stuck", "dropout"),
+    baseline=walk_baseline,
+    description="The original FrostNet random walk with the sensor-fault taxonomy",
+))
