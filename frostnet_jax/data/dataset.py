@@ -2,11 +2,27 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from typing import Any
 
 import numpy as np
 
 from frostnet_jax.errors import DataError
+
+
+def check_name(name: str) -> str:
+    """`name` if it holds no path (no '/', '\\', '..', leading '.', control character); else DataError."""
+    if (not isinstance(name, str) or not name or name.startswith(".") or ".." in name
+            or any(c in name for c in "/\\") or not name.isprintable()):
+        raise DataError(f"dataset name {name!r} contains a path or is empty: use a plain name of "
+                        "letters, digits, '_', '-' (names become file names on export).")
+    return name
+
+
+def safe_name(text: str) -> str:
+    """A plain dataset name made from free text (a file stem): other characters become '_'."""
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", text).strip("._-").replace("..", "_")
+    return name or "dataset"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -38,6 +54,7 @@ class Dataset:
     meta: dict[str, Any] = dataclasses.field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        check_name(self.name)
         values = np.asarray(self.values, dtype=np.float64)
         if values.ndim == 1:
             values = values[:, None]
