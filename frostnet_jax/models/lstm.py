@@ -1,0 +1,89 @@
+"""LSTM autoencoder (Flax Linen): encoder LSTM -> last hidden state -> repeated latent -> decoder LSTM -> linear.
+
+The recurrence is a ``jax.lax.scan`` over time. Input projections are hoisted
+out of the scan: one matmul for the encoder's whole input sequence, and one
+(B, 4H) projection of the latent for the first decoder layer, whose input is the
+same at every step (the original repeats the latent over the window).
+"""
+from __future__ import annotations
+
+import flax.linen as nn
+import jax
+import jax.numpy as jnp
+
+
+def _cell(gates: jax.Array, c: jax.Array) -> tuple[jax.Array, jax.Array]:
+    """LSTM cell update from pre-activations (B, 4H) [i, f, g, o] and cell (B, H) -> (h, c)."""
+    i, f, g, o = jnp.split(gates, 4, axis=-1)
+    c = jax.nn.sigmoid(f) * c + jax.nn.sigmoid(i) * jnp.tanh(g)
+    return jax.nn.sigmoid(o) * jnp.tanh(c), c
+
+
+def lstm_scan(xproj: jax.Array, w_hh: jax.Array, steps: int, unroll: int = 1) -> jax.Array:
+    """Hidden states (B, steps, H) of an LSTM given its input projection.
+
+    Args:
+      xproj: (B, steps, 4H) input projection with bias, or (B, 4H) for an input
+        that is the same at every step (projected once, reused `steps` times).
+      w_hh: (H, 4H) recurrent weights.
+      steps: number of time steps.
+      unroll: ``lax.scan`` unroll factor (1 for training; larger speeds inference).
+    """
+    hidden = w_hh.shape[0]
+    batch = xproj.shape[0]
+    constant = xproj.ndim == 2
+
+    def step(carry, xp_t):
+        h, c = carry
+        gates = (xproj if constant else xp_t) + h @ w_hh
+        h, c = _cell(gates, c)
+        return (h, c), h
+
+    zeros = jnp.zeros((batch, hidden), xproj.dtype)
+    xs = None if constant else jnp.swapaxes(xproj, 0, 1)  # (steps, B, 4H)
+    _, hs = jax.lax.scan(step, (zeros, zeros), xs, length=steps, unroll=unroll)
+    return jnp.swapaxes(hs, 0, 1)
+
+
+class LSTMLayer(nn.Module):
+    """One LSTM layer's parameters; ``__call__`` maps an input projection to hidden states."""
+
+    hidden: int
+    unroll: int = 1
+
+    @nn.compact
+    def __call__(self, x: jax.Array, steps: int) -> jax.Array:
+        """x: (B, steps, I) or (B, I) constant input -> hidden states (B, steps, H)."""
+        h4 = 4 * self.hidden
+        w_ih = self.param("w_ih", nn.initializers.lecun_normal(), (x.shape[-1], h4))
+        w_hh = self.param("w_hh", nn.initializers.orthogonal(), (self.hidden, h4))
+        b = self.param("b", nn.initializers.zeros, (h4,))
+        return lstm_scan(x @ w_ih + b, w_hh, steps, self.unroll)
+
+
+class LSTMAutoencoder(nn.Module):
+    """Reconstruct windows: (B, W, D) -> (B, W, D).
+
+    Attributes:
+      features: D, channels of the series.
+      hidden: H, LSTM width (the original: 64).
+      layers: stacked LSTM layers in encoder and decoder each.
+      unroll: scan unroll factor (inference may use a larger one; same parameters).
+    """
+
+    features: int
+    hidden: int = 64
+    layers: int = 1
+    unroll: int = 1
+
+    @nn.compact
+    def __call__(self, x: jax.Array, train: bool = False) -> jax.Array:
+        del train  # no stochastic layers
+        steps = x.shape[1]
+        h = x
+        for i in range(self.layers):
+            h = LSTMLayer(self.hidden, self.unroll, name=f"enc{i}")(h, steps)
+        h = h[:, -1]  # (B, H) latent: the encoder's last hidden state
+        for i in range(self.layers):
+            h = LSTMLayer(self.hidden, self.unroll, name=f"dec{i}")(h, steps)
+        return nn.Dense(self.features, name="out")(h)
