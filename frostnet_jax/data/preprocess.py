@@ -1,9 +1,15 @@
-"""Preprocessing: fill gaps (returning a mask) and scale with training statistics only."""
+"""Preprocessing: data-quality summary, duplicates, resampling, gaps, scaling on train only.
+
+Typical irregular log: ``drop_duplicates`` -> ``resample`` (regular grid, NaN
+where no sample) -> ``interpolate_gaps`` (short gaps filled, long ones marked)
+-> ``prepare`` / ``fill_missing`` + scaler fitted on the train split.
+"""
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
+import pandas as pd
 
 from frostnet_jax.data.dataset import Dataset
 from frostnet_jax.errors import ConfigError, DataError
@@ -83,3 +89,129 @@ def prepare(dataset: Dataset, scaler: str = "minmax") -> tuple[np.ndarray, np.nd
     filled, observed = fill_missing(dataset.values)
     stats = fit_scaler(filled[dataset.split("train")], scaler)
     return apply_scaler(filled, stats), observed
+
+
+def quality_summary(timestamps: np.ndarray, values: np.ndarray, gap_factor: float = 1.5) -> dict[str, Any]:
+    """Data-quality facts of a series.
+
+    Args:
+      timestamps: (T,) datetime64.
+      values: (T, D) or (T,) float.
+      gap_factor: a step longer than gap_factor x the median step is a gap.
+    Returns:
+      dict with n, channels, missing (per channel), duplicate_timestamps,
+      out_of_order (steps back in time), median_step, gaps, largest_gap,
+      constant_channels (zero spread over finite values).
+    """
+    ts = np.asarray(timestamps, dtype="datetime64[ns]")
+    x = np.asarray(values, dtype=np.float64)
+    x = x[:, None] if x.ndim == 1 else x
+    steps = np.diff(ts)
+    forward = steps[steps > np.timedelta64(0, "ns")]
+    median = np.median(forward.astype(np.int64)).astype("timedelta64[ns]") if forward.size else None
+    gaps = forward[forward > gap_factor * median] if median is not None else forward[:0]
+    finite = np.isfinite(x)
+    spread = [float(np.ptp(x[finite[:, d], d])) if finite[:, d].any() else 0.0 for d in range(x.shape[1])]
+    return {
+        "n": int(x.shape[0]), "channels": int(x.shape[1]),
+        "missing": [int(m) for m in (~finite).sum(axis=0)],
+        "duplicate_timestamps": int(ts.size - np.unique(ts).size),
+        "out_of_order": int((steps < np.timedelta64(0, "ns")).sum()),
+        "median_step": str(pd.Timedelta(median)) if median is not None else None,
+        "gaps": int(gaps.size), "largest_gap": str(pd.Timedelta(gaps.max())) if gaps.size else None,
+        "constant_channels": [d for d, sp in enumerate(spread) if sp == 0.0],
+    }
+
+
+def drop_duplicates(timestamps: np.ndarray, values: np.ndarray, keep: str = "first"
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """Sort by time (stable) and keep one row per timestamp, deterministically.
+
+    Args:
+      timestamps: (T,) datetime64; values: (T, D) or (T,).
+      keep: "first" or "last" row in file order, or "mean" of the rows (NaN ignored).
+    Returns:
+      unique sorted timestamps (U,), values (U, D).
+    """
+    ts = np.asarray(timestamps, dtype="datetime64[ns]")
+    x = np.asarray(values, dtype=np.float64)
+    x = x[:, None] if x.ndim == 1 else x
+    order = np.argsort(ts, kind="stable")
+    ts, x = ts[order], x[order]
+    uniq, first, inverse = np.unique(ts, return_index=True, return_inverse=True)
+    if keep == "first":
+        return uniq, x[first]
+    if keep == "last":
+        return uniq, x[np.r_[first[1:], ts.size] - 1]
+    if keep == "mean":
+        return uniq, _group_mean(inverse, x, uniq.size)
+    raise ConfigError(f"keep={keep!r}; use 'first', 'last' or 'mean'.")
+
+
+def _group_mean(groups: np.ndarray, x: np.ndarray, n_groups: int) -> np.ndarray:
+    """(G, D) mean of the finite rows of x (T, D) per group id (T,); NaN for empty groups."""
+    finite = np.isfinite(x)
+    out = np.full((n_groups, x.shape[1]), np.nan)
+    for d in range(x.shape[1]):
+        total = np.bincount(groups[finite[:, d]], weights=x[finite[:, d], d], minlength=n_groups)
+        count = np.bincount(groups[finite[:, d]], minlength=n_groups)
+        out[:, d] = np.where(count > 0, total / np.maximum(count, 1), np.nan)
+    return out
+
+
+def resample(timestamps: np.ndarray, values: np.ndarray, step: np.timedelta64 | str | None = None
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Put an irregular series on a regular grid; grid points without a sample are NaN.
+
+    Each sample goes to its nearest grid point (rounding half up); several
+    samples on one point are averaged.
+    Args:
+      timestamps: (T,) sorted datetime64 (use `drop_duplicates` first).
+      values: (T, D) or (T,).
+      step: grid step, e.g. "1min" (default: the median step).
+    Returns:
+      grid (G,) datetime64[ns], values (G, D) with NaN, observed (G,) bool.
+    """
+    ts = np.asarray(timestamps, dtype="datetime64[ns]")
+    x = np.asarray(values, dtype=np.float64)
+    x = x[:, None] if x.ndim == 1 else x
+    if ts.size < 2 or (np.diff(ts) < np.timedelta64(0, "ns")).any():
+        raise DataError("resample needs at least 2 timestamps in time order; sort them "
+                        "(drop_duplicates sorts) first.")
+    step_ns = (np.median(np.diff(ts).astype(np.int64)) if step is None
+               else pd.Timedelta(step).value)
+    if step_ns <= 0:
+        raise DataError(f"resample step must be positive; got {step!r}.")
+    offset = (ts - ts[0]).astype(np.int64)
+    slot = (offset + step_ns // 2) // step_ns
+    grid = ts[0] + (np.arange(slot[-1] + 1) * step_ns).astype("timedelta64[ns]")
+    out = _group_mean(slot, x, grid.size)
+    return grid, out, np.isfinite(out).all(axis=1)
+
+
+def interpolate_gaps(values: np.ndarray, max_gap: int) -> tuple[np.ndarray, np.ndarray]:
+    """Linearly interpolate runs of at most `max_gap` missing points; leave longer runs NaN.
+
+    Args:
+      values: (T, D) or (T,) with NaN where missing.
+      max_gap: longest run (in samples) to fill; runs touching an edge are filled
+        with the nearest value when short.
+    Returns:
+      values (T, D) with short gaps filled, long_gap (T,) bool (True inside a run
+      longer than max_gap in any channel).
+    """
+    x = np.array(values, dtype=np.float64)
+    x = x[:, None] if x.ndim == 1 else x
+    long_gap = np.zeros(x.shape[0], dtype=bool)
+    t = np.arange(x.shape[0])
+    for d in range(x.shape[1]):
+        missing = ~np.isfinite(x[:, d])
+        if missing.all():
+            raise DataError(f"channel {d} has no finite value; nothing to interpolate from.")
+        edges = np.diff(np.r_[0, missing.astype(np.int8), 0])
+        run_id = np.cumsum(edges[:-1] == 1) * missing
+        lengths = np.bincount(run_id)[run_id]
+        short = missing & (lengths <= max_gap)
+        x[short, d] = np.interp(t[short], t[~missing], x[~missing, d])
+        long_gap |= missing & ~short
+    return x, long_gap
