@@ -1,4 +1,5 @@
 """`python -m frostnet_jax ...`: see `frostnet_jax.cli`."""
 from frostnet_jax.cli import main
 
-raise SystemExit(main())
+if __name__ == "__main__":  # spawned worker processes re-import this module
+    raise SystemExit(main())

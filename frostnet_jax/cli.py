@@ -5,6 +5,7 @@ import argparse
 import sys
 
 from frostnet_jax import __version__
+from frostnet_jax.bench import commands as bench_commands
 from frostnet_jax.data import cli as data_cli
 from frostnet_jax.errors import FrostNetError
 
@@ -15,6 +16,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="FrostNet-JAX: benchmark anomaly detectors on cryogenic temperature series.")
     parser.add_argument("--version", action="version", version=f"frostnet-jax {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    bench_commands.register(sub)
     data_cli.register(sub)
     return parser
 

@@ -1,0 +1,1 @@
+"""The benchmark runner: suites, cells, executors, storage and resume."""

@@ -1,0 +1,1 @@
+"""Reports derived from stored cells only: metrics.csv, tables, statistics and figures."""
