@@ -56,7 +56,7 @@ class Scenario(NamedTuple):
 
 
 def build(scenario: Scenario, difficulty: str, seed: int = 0, n_days: float = 7.0,
-          step_min: float = 1.0, events_per_kind: int = 2, contamination: float = 0.0,
+          step_min: float = 1.0, events_per_kind: int = 1, contamination: float = 0.0,
           train_frac: float = 0.4, val_frac: float = 0.2) -> Dataset:
     """Generate `scenario` at `difficulty` from `seed` (same seed, same bytes).
 
@@ -110,7 +110,7 @@ def register_scenario(scenario: Scenario) -> Scenario:
 
 
 def _factory(scenario: Scenario, difficulty: str) -> Callable[..., Dataset]:
-    def factory(seed: int = 0, n_days: float = 7.0, step_min: float = 1.0, events_per_kind: int = 2,
+    def factory(seed: int = 0, n_days: float = 7.0, step_min: float = 1.0, events_per_kind: int = 1,
                 contamination: float = 0.0, train_frac: float = 0.4, val_frac: float = 0.2) -> Dataset:
         return build(scenario, difficulty, seed=seed, n_days=n_days, step_min=step_min,
                      events_per_kind=events_per_kind, contamination=contamination,

@@ -1,0 +1,68 @@
+"""Checksums and export of a Dataset to CSV plus a short Markdown datasheet."""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from frostnet_jax.data.dataset import Dataset, check_name
+from frostnet_jax.data.preprocess import quality_summary
+
+
+def checksum(dataset: Dataset) -> str:
+    """SHA-256 hex of the raw bytes of values (float64, C order) then labels (int8)."""
+    digest = hashlib.sha256(np.ascontiguousarray(dataset.values, dtype=np.float64).tobytes())
+    digest.update(np.ascontiguousarray(dataset.labels, dtype=np.int8).tobytes())
+    return digest.hexdigest()
+
+
+def to_frame(dataset: Dataset) -> pd.DataFrame:
+    """(T rows) timestamp, value column(s), label, anomaly_type, split."""
+    d = dataset.values.shape[1]
+    cols = ["value"] if d == 1 else [f"value_{i}" for i in range(d)]
+    split = np.full(dataset.n, "test", dtype=object)
+    split[dataset.split("train")], split[dataset.split("val")] = "train", "val"
+    frame = pd.DataFrame(dataset.values, columns=cols)
+    frame.insert(0, "timestamp", pd.to_datetime(dataset.timestamps))
+    return frame.assign(label=dataset.labels, anomaly_type=dataset.anomaly_type, split=split)
+
+
+def datasheet(dataset: Dataset) -> str:
+    """A short Markdown datasheet: provenance, unit, splits, anomaly counts, quality, checksum."""
+    kinds, counts = np.unique(dataset.anomaly_type[dataset.labels == 1].astype(str), return_counts=True)
+    events = dataset.meta.get("events", [])
+    per_kind = {k: sum(e["kind"] == k for e in events) for k in kinds} if events else {}
+    meta = {k: v for k, v in dataset.meta.items() if k not in ("events", "description")}
+    lines = [
+        f"# {dataset.name} (seed {dataset.seed})", "",
+        dataset.meta.get("description", ""), "",
+        f"- points: {dataset.n}, channels: {dataset.values.shape[1]}, unit: {dataset.unit}",
+        f"- time: {dataset.timestamps[0]} to {dataset.timestamps[-1]}",
+        f"- splits (0-based rows): train [0, {dataset.train_end}), val [{dataset.train_end}, "
+        f"{dataset.val_end}), test [{dataset.val_end}, {dataset.n})",
+        f"- anomalous points: {int(dataset.labels.sum())} "
+        f"({100 * dataset.labels.mean():.2f} %); in train {int(dataset.labels[dataset.split('train')].sum())}, "
+        f"in val {int(dataset.labels[dataset.split('val')].sum())}",
+        f"- sha256(values float64 + labels int8): `{checksum(dataset)}`", "",
+        "| anomaly type | points | events |", "|---|---|---|",
+        *[f"| {k} | {c} | {per_kind.get(k, '')} |" for k, c in zip(kinds, counts)], "",
+        f"Data quality: `{json.dumps(quality_summary(dataset.timestamps, dataset.values))}`", "",
+        f"Meta: `{json.dumps(meta, default=str)}`", "",
+        "CSV columns: timestamp, value(s) (empty = missing), label (1 = anomalous), "
+        "anomaly_type, split (train/val/test).", "",
+    ]
+    return "\n".join(lines)
+
+
+def export_dataset(dataset: Dataset, out_dir: str | Path) -> tuple[Path, Path]:
+    """Write ``<name>_seed<S>.csv`` and ``.md`` into `out_dir`; returns both paths."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    stem = f"{check_name(dataset.name)}_seed{dataset.seed}"
+    csv_path, md_path = out / f"{stem}.csv", out / f"{stem}.md"
+    to_frame(dataset).to_csv(csv_path, index=False, float_format="%.10g")
+    md_path.write_text(datasheet(dataset))
+    return csv_path, md_path
