@@ -45,6 +45,13 @@ def lstm_scan(xproj: jax.Array, w_hh: jax.Array, steps: int, unroll: int = 1) ->
     return jnp.swapaxes(hs, 0, 1)
 
 
+def _uniform(scale: float):
+    """Initializer drawing U(-scale, scale)."""
+    def init(key, shape, dtype=jnp.float32):
+        return jax.random.uniform(key, shape, dtype, -scale, scale)
+    return init
+
+
 class LSTMLayer(nn.Module):
     """One LSTM layer's parameters; ``__call__`` maps an input projection to hidden states."""
 
@@ -55,9 +62,10 @@ class LSTMLayer(nn.Module):
     def __call__(self, x: jax.Array, steps: int) -> jax.Array:
         """x: (B, steps, I) or (B, I) constant input -> hidden states (B, steps, H)."""
         h4 = 4 * self.hidden
-        w_ih = self.param("w_ih", nn.initializers.lecun_normal(), (x.shape[-1], h4))
-        w_hh = self.param("w_hh", nn.initializers.orthogonal(), (self.hidden, h4))
-        b = self.param("b", nn.initializers.zeros, (h4,))
+        init = _uniform(self.hidden ** -0.5)  # PyTorch's LSTM initialisation
+        w_ih = self.param("w_ih", init, (x.shape[-1], h4))
+        w_hh = self.param("w_hh", init, (self.hidden, h4))
+        b = self.param("b", init, (h4,))
         return lstm_scan(x @ w_ih + b, w_hh, steps, self.unroll)
 
 

@@ -108,10 +108,12 @@ def _mean_error(model: nn.Module, params: Params, chunks: jax.Array, weights: ja
 
 
 def _epoch_fn(model: nn.Module, config: TrainConfig) -> Callable:
-    """``(state, windows (N, W, D), val (C, B, W, D) | None, val_w (C, B) | None, key) -> (state, train, val)``."""
+    """``(state, windows (N, W, D), val (C, B, W, D) | None, val_w (C, B) | None, data_key, epoch ())
+    -> (state, train_loss (), val_loss ())``; the epoch's key is ``fold_in(data_key, epoch)``."""
     step = train_step(model, config)
 
-    def epoch(state, windows, val, val_w, key):
+    def epoch(state, windows, val, val_w, data_key, index):
+        key = jax.random.fold_in(data_key, index)
         n = windows.shape[0]
         batch = min(config.batch_size, n)
         n_batches = n // batch  # drop_last, as the original
@@ -183,7 +185,7 @@ def chunk_windows(windows: np.ndarray, chunk: int | None = None) -> tuple[np.nda
 
 
 def _run_epochs(epoch_exe: Callable, state: TrainState, windows: jax.Array, val: Any, val_w: Any,
-                epoch_keys: Callable[[int], jax.Array], epochs: int, label: str,
+                data_key: jax.Array, epochs: int, label: str,
                 seeds: Sequence[int]) -> tuple[TrainState, np.ndarray, np.ndarray]:
     """Host loop over compiled epochs: history, NaN check, stop when every seed stopped early."""
     k = len(seeds)
@@ -193,7 +195,7 @@ def _run_epochs(epoch_exe: Callable, state: TrainState, windows: jax.Array, val:
         was_active = np.asarray(state.active).reshape(k)
         if not was_active.any():
             break
-        state, tl, vl = epoch_exe(state, windows, val, val_w, epoch_keys(e))
+        state, tl, vl = epoch_exe(state, windows, val, val_w, data_key, np.int32(e))
         tl, vl = np.asarray(tl).reshape(k), np.asarray(vl).reshape(k)
         bad = was_active & ~(np.isfinite(tl) & (np.isfinite(vl) | (val is None)))
         if bad.any():
@@ -212,9 +214,17 @@ def _prepare(windows: np.ndarray, val_windows: np.ndarray | None) -> tuple[jax.A
             None if val_w is None else jnp.asarray(val_w))
 
 
-def _seed_keys(seed_or_key: Any) -> tuple[jax.Array, jax.Array]:
-    key = seed_or_key if isinstance(seed_or_key, jax.Array) else seed_key(seed_or_key)
-    return tuple(jax.random.split(key))
+def _start(key: jax.Array, model: nn.Module, config: TrainConfig, window: int, features: int
+           ) -> tuple[TrainState, jax.Array, float]:
+    """(initial state, data-order key, compile seconds) of one seed: `key` splits into init and data keys."""
+    def build():
+        def start(k):
+            init_key, data_key = jax.random.split(k)
+            return init_state(init_key, model, config, jnp.zeros((1, window, features), jnp.float32)), data_key
+        return start
+
+    exe, dt = compiled("start", build, (model, config, window, features), key)
+    return (*exe(key), dt)
 
 
 def fit(key: jax.Array, model: nn.Module, config: TrainConfig, windows: np.ndarray,
@@ -229,14 +239,12 @@ def fit(key: jax.Array, model: nn.Module, config: TrainConfig, windows: np.ndarr
     Returns:
       FitResult; with validation, ``state.best_params`` are the lowest-validation-loss parameters.
     """
-    init_key, data_key = _seed_keys(key)
     x, val, val_w = _prepare(windows, val_windows)
-    state = init_state(init_key, model, config, x[:1])
+    state, data_key, dt0 = _start(key, model, config, *windows.shape[1:])
     exe, dt = compiled("epoch", lambda: _epoch_fn(model, config), (model, config),
-                       state, x, val, val_w, data_key)
-    state, th, vh = _run_epochs(exe, state, x, val, val_w, lambda e: jax.random.fold_in(data_key, e),
-                                epochs, label, [seed])
-    return FitResult(state, th[0], vh[0], dt)
+                       state, x, val, val_w, data_key, np.int32(0))
+    state, th, vh = _run_epochs(exe, state, x, val, val_w, data_key, epochs, label, [seed])
+    return FitResult(state, th[0], vh[0], dt0 + dt)
 
 
 def fit_seeds(keys: Sequence[jax.Array], model: nn.Module, config: TrainConfig, windows: np.ndarray,
@@ -250,17 +258,15 @@ def fit_seeds(keys: Sequence[jax.Array], model: nn.Module, config: TrainConfig, 
     Returns a FitResult whose state leaves and histories have a leading (K,) axis.
     """
     seeds = list(range(len(keys))) if seeds is None else list(seeds)
-    split = [_seed_keys(k) for k in keys]
-    data_keys = jnp.stack([d for _, d in split])
     x, val, val_w = _prepare(windows, val_windows)
-    states = [init_state(i, model, config, x[:1]) for i, _ in split]
-    state = jax.tree.map(lambda *leaves: jnp.stack(leaves), *states)
-    build = lambda: jax.vmap(_epoch_fn(model, config), in_axes=(0, None, None, None, 0))  # noqa: E731
-    exe, dt = compiled("epoch_vmap", build, (model, config), state, x, val, val_w, data_keys)
-    fold = jax.vmap(jax.random.fold_in, in_axes=(0, None))
-    state, th, vh = _run_epochs(exe, state, x, val, val_w, lambda e: fold(data_keys, e),
-                                epochs, label, seeds)
-    return FitResult(state, th, vh, dt)
+    starts = [_start(k, model, config, *windows.shape[1:]) for k in keys]
+    stack, dt_stack = compiled("stack", lambda: lambda *trees: jax.tree.map(lambda *a: jnp.stack(a), *trees),
+                               None, *[s[:2] for s in starts])
+    state, data_keys = stack(*[s[:2] for s in starts])
+    build = lambda: jax.vmap(_epoch_fn(model, config), in_axes=(0, None, None, None, 0, None))  # noqa: E731
+    exe, dt = compiled("epoch_vmap", build, (model, config), state, x, val, val_w, data_keys, np.int32(0))
+    state, th, vh = _run_epochs(exe, state, x, val, val_w, data_keys, epochs, label, seeds)
+    return FitResult(state, th, vh, sum(s[2] for s in starts) + dt_stack + dt)
 
 
 def window_errors(params: Params, model: nn.Module, windows: np.ndarray,
