@@ -12,9 +12,15 @@ from frostnet_jax.data.dataset import Dataset, check_name
 from frostnet_jax.data.preprocess import quality_summary
 
 
-def checksum(dataset: Dataset) -> str:
-    """SHA-256 hex of the raw bytes of values (float64, C order) then labels (int8)."""
-    digest = hashlib.sha256(np.ascontiguousarray(dataset.values, dtype=np.float64).tobytes())
+def checksum(dataset: Dataset, decimals: int | None = None) -> str:
+    """SHA-256 hex of the bytes of values (float64, C order) then labels (int8).
+
+    `decimals` rounds the values first: the test pins use 9, so that a 1-ulp
+    difference of a vectorised exp/sin between CPUs does not read as a data change.
+    """
+    values = np.asarray(dataset.values, dtype=np.float64)
+    values = values if decimals is None else np.round(values, decimals) + 0.0   # + 0.0: no -0.0
+    digest = hashlib.sha256(np.ascontiguousarray(values).tobytes())
     digest.update(np.ascontiguousarray(dataset.labels, dtype=np.int8).tobytes())
     return digest.hexdigest()
 
