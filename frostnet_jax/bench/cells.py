@@ -1,12 +1,13 @@
 """A cell = (detector configuration, dataset, seed): what one worker computes and stores.
 
-`run_cell` is a plain function of picklable arguments, so the local process
+`run_cells` is a plain function of picklable arguments, so the local process
 pool and Dask run the same code. It never raises: a failure is stored as a
 failed cell with its reason, and the grid goes on.
 """
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import os
 import sys
 import time
@@ -32,13 +33,15 @@ class Cell:
     seed: int
     scaler: str
     version: str
+    data_seed: int  # the dataset's seed: the model seed unless the suite fixes it
+
 
     @property
     def key(self) -> str:
         return stable_hash({
             "detector": self.detector.name, "params": self.detector.params, "dataset": self.dataset,
-            "dataset_params": self.dataset_params, "seed": self.seed, "scaler": self.scaler,
-            "version": self.version,
+            "dataset_params": self.dataset_params, "seed": self.seed, "data_seed": self.data_seed,
+            "scaler": self.scaler, "version": self.version,
         })[:20]
 
     def describe(self) -> str:
@@ -48,7 +51,8 @@ class Cell:
 def suite_cells(suite: Suite, version: str) -> list[Cell]:
     """Every cell of a suite, detectors outermost (cheap detectors finish first)."""
     return [Cell(detector=det, dataset=ds, dataset_params=suite.dataset_params.get(ds, {}), seed=seed,
-                 scaler=suite.scaler, version=version)
+                 scaler=suite.scaler, version=version,
+                 data_seed=seed if suite.data_seed is None else suite.data_seed)
             for det in suite.detectors for ds in suite.datasets for seed in suite.seeds]
 
 
@@ -74,7 +78,8 @@ def base_record(cell: Cell) -> dict[str, Any]:
     """The identifying part of a cell's JSON record."""
     return {"key": cell.key, "detector": cell.detector.name, "label": cell.detector.label,
             "params": cell.detector.params, "params_hash": cell.detector.params_hash, "dataset": cell.dataset,
-            "dataset_params": cell.dataset_params, "seed": cell.seed, "scaler": cell.scaler,
+            "dataset_params": cell.dataset_params, "seed": cell.seed, "data_seed": cell.data_seed,
+            "scaler": cell.scaler,
             "version": cell.version, "pid": os.getpid()}
 
 
@@ -92,39 +97,67 @@ def dataset_arrays(ds: Dataset, observed: np.ndarray, scores: np.ndarray) -> dic
             "values": ds.values[:, 0]}
 
 
-def run_cell(cell: Cell, cells_dir: str, cache_dir: str | None = None,
-             single_thread: bool = True) -> dict[str, Any]:
-    """Compute one cell and store it (ok or failed); returns its record."""
+def run_cells(cells: list[Cell], cells_dir: str, cache_dir: str | None = None,
+              single_thread: bool = True, seed_path: str = "loop") -> list[dict[str, Any]]:
+    """Compute and store cells that share detector and data (a seed group); returns their records.
+
+    The group's seeds are fitted by ``Detector.fit_seeds`` with `seed_path`
+    ("vmap": one compiled program on an accelerator; "loop": one after another).
+    Never raises: a failure is stored as a failed cell with its reason.
+    """
     configure_worker(cache_dir, single_thread)
     from frostnet_jax import load_dataset, make_detector
     from frostnet_jax.data.preprocess import prepare
 
-    record = base_record(cell)
-    arrays: dict[str, np.ndarray] = {}
+    head = cells[0]
+    records = [base_record(c) for c in cells]
+    arrays: list[dict[str, np.ndarray]] = [{} for _ in cells]
     try:
-        ds = load_dataset(cell.dataset, seed=cell.seed, **cell.dataset_params)
-        x, observed = prepare(ds, cell.scaler)
+        ds = load_dataset(head.dataset, seed=head.data_seed, **head.dataset_params)
+        x, observed = prepare(ds, head.scaler)
         train, val = ds.split("train"), ds.split("val")
-        det = make_detector(cell.detector.name, seed=cell.seed, **cell.detector.params)
+        proto = make_detector(head.detector.name, seed=head.seed, **head.detector.params)
         t0 = time.perf_counter()
-        det.fit(x[train], x[val])
-        t1 = time.perf_counter()
-        scores = det.score(x)
-        t2 = time.perf_counter()
-        if not np.isfinite(scores).all():
-            raise FloatingPointError(f"{int((~np.isfinite(scores)).sum())} non-finite scores")
-        timings = dict(getattr(det, "timings_", {}))
-        record.update(status="ok", fit_s=t1 - t0, score_s=t2 - t1,
-                      compile_s=float(timings.get("compile_s", 0.0)),
-                      seed_parallelism=getattr(det, "seed_parallelism_", "processes"), **dataset_record(ds))
-        arrays = dataset_arrays(ds, observed, scores)
-        for name, curve in getattr(det, "history_", {}).items():
-            arrays[f"history_{name}"] = np.asarray(curve, dtype=np.float64)
+        if len(cells) == 1:
+            dets = [proto.fit(x[train], x[val])]
+        else:
+            kwargs = {"path": seed_path} if "path" in inspect.signature(proto.fit_seeds).parameters else {}
+            dets = proto.fit_seeds([c.seed for c in cells], x[train], x[val], **kwargs)
+        fit_s = (time.perf_counter() - t0) / len(cells)
+        for i, det in enumerate(dets):
+            t1 = time.perf_counter()
+            scores = det.score(x)
+            score_s = time.perf_counter() - t1
+            if not np.isfinite(scores).all():
+                raise FloatingPointError(f"{int((~np.isfinite(scores)).sum())} non-finite scores")
+            timings = dict(getattr(det, "timings_", {}))
+            records[i].update(status="ok", fit_s=fit_s, score_s=score_s,
+                              compile_s=float(timings.get("compile_s", 0.0)),
+                              seed_parallelism=getattr(det, "fit_path_", "processes"), group_size=len(cells),
+                              **dataset_record(ds))
+            arrays[i] = dataset_arrays(ds, observed, scores)
+            for name, curve in getattr(det, "history_", {}).items():
+                arrays[i][f"history_{name}"] = np.asarray(curve, dtype=np.float64)
     except Exception as exc:  # the grid goes on; the reason is stored and shown
-        record.update(status="failed", reason=f"{type(exc).__name__}: {exc} "
-                                              f"[dataset {cell.dataset}, seed {cell.seed}]")
-    write_cell(Path(cells_dir), cell.key, record, arrays)
-    return record
+        for c, record in zip(cells, records):
+            if record.get("status") != "ok":
+                record.update(status="failed", reason=f"{type(exc).__name__}: {exc} "
+                                                      f"[dataset {c.dataset}, seed {c.seed}]")
+                arrays[cells.index(c)] = {}
+    for c, record, arr in zip(cells, records, arrays):
+        write_cell(Path(cells_dir), c.key, record, arr)
+    return records
+
+
+def seed_groups(cells: list[Cell], vmap: bool) -> list[list[Cell]]:
+    """Units of work: one cell each, or (vmap) the cells that share detector and data, seeds grouped."""
+    if not vmap:
+        return [[c] for c in cells]
+    groups: dict[tuple, list[Cell]] = {}
+    for c in cells:
+        key = (c.detector.label, c.dataset, stable_hash(c.dataset_params), c.data_seed, c.scaler)
+        groups.setdefault(key, []).append(c)
+    return list(groups.values())
 
 
 def pending(cells: list[Cell], cells_dir: Path, retry_failed: bool = False) -> list[Cell]:

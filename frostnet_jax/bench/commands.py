@@ -49,6 +49,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--scheduler", help="Dask scheduler address (default: a LocalCluster on loopback)")
     p.add_argument("--workers", type=int, help="worker processes (default: number of cores; 1 = in-process)")
     p.add_argument("--retry-failed", action="store_true", help="recompute cells that failed before")
+    p.add_argument("--seed-parallel", choices=["auto", "processes", "vmap"], default="auto",
+                   help="seeds of a detector: worker processes (CPU default) or one vmapped program "
+                        "(accelerator default; needs `data_seed` in the suite to group seeds)")
     p.add_argument("--no-figures", action="store_true", help="skip figures (tables only)")
     p.set_defaults(func=cmd_bench)
 
@@ -96,7 +99,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         bar.update(1)
 
     summary = run_suite(suite, out, executor=args.executor, workers=args.workers, scheduler=args.scheduler,
-                        retry_failed=args.retry_failed, on_cell=progress)
+                        retry_failed=args.retry_failed, seed_parallel=args.seed_parallel, on_cell=progress)
     bar.close()
     print(f"{summary.total} cells: {summary.computed} computed, {summary.reused} reused from {out}/cells "
           f"({summary.seconds:.1f} s).")

@@ -63,9 +63,11 @@ def environment_record(suite: Suite, **run: Any) -> dict[str, Any]:
         "cpu_count": os.cpu_count(),
         "jax_backend": jax.default_backend(),
         "devices": [str(d) for d in devices],
-        "seed_parallelism": "processes",
-        "seed_parallelism_why": "one cell per seed in single-threaded worker processes (measured "
-                                "faster than vmap over seeds on CPU; each seed also has its own data)",
+        "seed_parallelism": run.get("seed_parallelism"),
+        "seed_parallelism_why": ("seed groups of a detector on one dataset in one vmapped program "
+                                 "(accelerator)" if run.get("seed_parallelism") == "vmap" else
+                                 "one cell per seed in single-threaded worker processes (measured "
+                                 "faster than vmap over seeds on a 2-core CPU)"),
         "seeds": list(suite.seeds),
         "suite": suite.to_dict(),
         "run": run,

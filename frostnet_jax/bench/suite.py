@@ -6,6 +6,7 @@ Schema (see the README for an example)::
     name = "quick"                  # folder under results/
     description = "..."
     seeds = [0, 1, 2]               # seed i drives the data and the model
+    data_seed = 0                   # optional: one dataset for every model seed
     datasets = ["ln2-medium"]
     metrics = ["vus_pr", "auc_pr"]  # threshold-free metrics; the first is the headline
     window = 100                    # VUS / range-metric window, or a named rule ("period")
@@ -33,7 +34,8 @@ from frostnet_jax.errors import ConfigError, unknown_name_message
 
 SUITES_DIR = Path(__file__).resolve().parents[2] / "benchmarks" / "suites"
 _SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
-_SUITE_KEYS = {"name", "description", "seeds", "datasets", "metrics", "window", "scaler", "dataset_params"}
+_SUITE_KEYS = {"name", "description", "seeds", "datasets", "metrics", "window", "scaler", "dataset_params",
+               "data_seed"}
 _DETECTOR_KEYS = {"name", "label", "params"}
 
 
@@ -65,6 +67,7 @@ class Suite:
     scaler: str
     threshold: dict[str, Any]
     dataset_params: dict[str, dict[str, Any]]
+    data_seed: int | None = None  # None: seed i drives the data and the model
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -153,6 +156,9 @@ def parse_suite(raw: dict[str, Any], source: str = "<suite>") -> Suite:
     _require(isinstance(metrics, list) and len(metrics) > 0, source, "metrics must be a non-empty list.")
     for m in metrics:
         _require(m in METRICS, source, unknown_name_message("metric", m, METRICS))
+    data_seed = head.get("data_seed")
+    _require(data_seed is None or (isinstance(data_seed, int) and data_seed >= 0), source,
+             f"data_seed must be a non-negative integer; got {data_seed!r}.")
     window = head.get("window", 100)
     _require((isinstance(window, int) and window >= 1) or isinstance(window, str), source,
              f"window must be a positive integer or a rule name; got {window!r}.")
@@ -186,4 +192,4 @@ def parse_suite(raw: dict[str, Any], source: str = "<suite>") -> Suite:
     return Suite(name=name, description=str(head.get("description", "")), detectors=tuple(specs),
                  datasets=tuple(datasets), seeds=tuple(seeds), metrics=tuple(metrics), window=window,
                  scaler=str(head.get("scaler", "minmax")), threshold=threshold,
-                 dataset_params={k: dict(v) for k, v in dataset_params.items()})
+                 dataset_params={k: dict(v) for k, v in dataset_params.items()}, data_seed=data_seed)
