@@ -55,7 +55,8 @@ def fit_scaler(x_train: np.ndarray, kind: str = "minmax") -> ScalerStats:
     Args:
       x_train: (T, D) finite values.
       kind: "minmax" (to [0, 1], the original's), "standard" or "robust" (median / IQR).
-    A zero-spread channel gets scale 1, so a constant series never divides by zero.
+    A (numerically) zero-spread channel gets scale 1, so a constant series never
+    divides by zero: `std` of a constant can be ~1e-15 from rounding, not 0.
     """
     x = np.asarray(x_train, dtype=np.float64)
     if kind == "minmax":
@@ -69,7 +70,8 @@ def fit_scaler(x_train: np.ndarray, kind: str = "minmax") -> ScalerStats:
         shift, spread = np.zeros(x.shape[1]), np.ones(x.shape[1])
     else:
         raise ConfigError(f"Unknown scaler {kind!r}; use 'minmax', 'standard', 'robust' or 'none'.")
-    spread = np.where(spread > 0, spread, 1.0)
+    tiny = 1e-12 * np.maximum(1.0, np.abs(shift))
+    spread = np.where(spread > tiny, spread, 1.0)
     return ScalerStats(shift=shift, scale=spread)
 
 
