@@ -107,6 +107,7 @@ class Series:
         self.y, self.s = check_labels_scores(labels, scores)
         self.n = self.y.size
         self.n_pos = int(self.y.sum())
+        self.memo: dict = {}  # results shared between metrics, e.g. both VUS values of one window
 
     @cached_property
     def events(self) -> Segments:

@@ -86,9 +86,16 @@ def _existence(series: Series, window: int, rank: np.ndarray, n_thresholds: int)
     return n_buffers[:, None] - later, n_buffers
 
 
-def volumes_of(series: Series, window: int, n_thresholds: int = N_VUS_THRESHOLDS) -> Volumes:
-    """VUS-ROC and VUS-PR of a validated series (labels with both classes)."""
+def volumes_of(series: Series, window: int) -> Volumes:
+    """VUS-ROC and VUS-PR of a validated series (labels with both classes), computed once per window."""
     window = check_window(window, series.n)
+    key = ("vus", window)
+    if key not in series.memo:
+        series.memo[key] = _volumes_of(series, window, N_VUS_THRESHOLDS)
+    return series.memo[key]
+
+
+def _volumes_of(series: Series, window: int, n_thresholds: int) -> Volumes:
     y, n, big_p = series.y, series.n, series.n_pos
     rank = _threshold_rank(series.s, n_thresholds)
     n_pred = np.cumsum(np.bincount(rank, minlength=n_thresholds))[:n_thresholds].astype(np.float64)
