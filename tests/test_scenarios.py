@@ -17,9 +17,9 @@ PINS = {
     "cryocooler-easy": "5e7f2bfe7c6cb78853284f097197a42bb17a2a4a55cb916d0c799eeb5d981171",
     "cryocooler-hard": "67d14ac1f15c091edbe41474065c24e0c5e529fb9cf33af7b38694baaedf6964",
     "cryocooler-medium": "79d813dc62124a73f6c98dd9727a0ff0c6c73a089edbbf9ad72edc117041f432",
-    "ln2-easy": "4333e43df3ecb262c3694bc8e6abaaf1a5a053e623b86f387ae745df9c895d97",
-    "ln2-hard": "f2eb3ca0229660449ffa89a6e7642966e1048fa6e681ab8dfa921bd37ad2db3c",
-    "ln2-medium": "1a9999f6f7c925c60f867d88ccb09dbbc7a874737ce88bd57d81ffd65af5308b",
+    "ln2-easy": "8f060aee8e11b5d8647a8c3892e644144e7c572173c4b1b68084ff4e0fab6e65",
+    "ln2-hard": "b2ebba6fe3e0b924fae14102e05ccdc2dfe2eae170bbf2c83f71d7c5ff8c8ca6",
+    "ln2-medium": "94fc535766d8891b708c838d52e419ad23747c783765480f3b14025efa86ca61",
     "magnet-easy": "348a502a3301c5f9ceaaf6c81e1600b494b28ae987b9f4ff2724836cc8c22c6b",
     "magnet-hard": "615e5e2116f9056b0a8d9afeb56cf7989291c58417eb7fa3e8e7d57ecb8b8435",
     "magnet-medium": "aafba3870419435a274a05ff4c5722f9b33a8d90216b23ce79d3c66f009c4eb6",
@@ -91,6 +91,16 @@ def test_lid_openings_are_normal_excursions():
     assert ds.labels[ds.split("train")].sum() == 0             # ...and are not labelled
 
 
+def test_missed_refill_skips_an_expected_fill_within_the_normal_range():
+    ds = fj.load_dataset("ln2-medium", seed=0)
+    ev = next(e for e in ds.meta["events"] if e["kind"] == "missed_refill")
+    span = slice(ev["start"], ev["start"] + ev["length"])
+    normal = ds.values[: ds.val_end, 0]
+    assert ev["length"] >= 1.1 * 480
+    lo, hi = np.percentile(ds.values[span, 0], [5, 95])      # (a lid opening may fall inside)
+    assert np.nanmin(normal) <= lo and hi <= np.nanmax(normal)
+
+
 def test_magnet_quench_is_tens_of_kelvin_and_recovers():
     ds = fj.load_dataset("magnet-medium", seed=0)
     ev = next(e for e in ds.meta["events"] if e["kind"] == "quench")
@@ -141,7 +151,7 @@ def test_effect_shapes():
     stuck = _inject("stuck", cycle=cycle)[0][40:60]
     assert np.ptp(stuck) == 0
     missed = _inject("missed_refill", cycle=cycle)[0]
-    assert np.ptp(missed[40:60]) == 0 and cycle.min() <= missed[50] <= cycle.max()
+    assert np.all(np.diff(missed[40:60]) >= 0) and missed[40:60].max() <= cycle[40:60].max()
 
 
 def test_overlapping_events_raise():

@@ -17,10 +17,11 @@ Kinds (sources are the [S#] tags of ``shared/data/CRYO_PHYSICS.md``):
   dropout         values missing (NaN), still labelled (Est. 1-60 min)
   quench          instant rise by amplitude, then exponential recovery to the
                   baseline within the event (S37, S38; peak 20-80 K is Est.)
-  missed_refill   contextual (late or missed fill, S9, S17): the scenario's periodic
-                  cycle (fills, ramps) is held at its warmest level of the window,
-                  so an expected fill does not happen (or comes late, at the end)
-                  while every value stays in the normal range
+  missed_refill   contextual (missed / late fill, S9 "no fill within time limit", S17):
+                  within the window the scenario's periodic cycle never goes down
+                  (its running maximum), so the fill expected inside the window does
+                  not happen and comes late, at the window's end; every value stays
+                  in the normal range
 """
 from __future__ import annotations
 
@@ -54,27 +55,27 @@ class Preset(NamedTuple):
 
 # Difficulty presets. Amplitude ranges follow the "Faults" rows of the suggested
 # simulator parameters (S46, S47 + Est.); the easy/medium/hard split is ours (Est.).
-# missed_refill durations are in cycle periods, not minutes (half a period or
-# more: the window holds an expected fill with probability >= 1/2, otherwise it
-# is a late fill); amplitude is unused for stuck, dropout, missed_refill.
+# missed_refill durations are in cycle periods, not minutes: 1.1-1.25 periods, so
+# the window always holds one expected fill even with a jittered schedule (up to
+# +/-10 % of the period); amplitude is unused for stuck, dropout, missed_refill.
 PRESETS: dict[str, dict[str, Preset]] = {
     "easy": {
         "spike": Preset(40.0, (1, 3)), "level_shift": Preset(20.0, (30, 120)),
         "drift": Preset(40.0, (60, 240)), "variance_burst": Preset(10.0, (30, 90)),
         "stuck": Preset(0.0, (60, 120)), "dropout": Preset(0.0, (15, 45)),
-        "quench": Preset(500.0, (360, 600)), "missed_refill": Preset(0.0, (0.5, 0.75)),
+        "quench": Preset(500.0, (360, 600)), "missed_refill": Preset(0.0, (1.1, 1.25)),
     },
     "medium": {
         "spike": Preset(15.0, (1, 3)), "level_shift": Preset(8.0, (30, 120)),
         "drift": Preset(15.0, (60, 240)), "variance_burst": Preset(5.0, (10, 60)),
         "stuck": Preset(0.0, (30, 90)), "dropout": Preset(0.0, (5, 30)),
-        "quench": Preset(150.0, (360, 600)), "missed_refill": Preset(0.0, (0.5, 0.75)),
+        "quench": Preset(150.0, (360, 600)), "missed_refill": Preset(0.0, (1.1, 1.25)),
     },
     "hard": {
         "spike": Preset(6.0, (1, 3)), "level_shift": Preset(3.0, (30, 120)),
         "drift": Preset(6.0, (60, 240)), "variance_burst": Preset(2.5, (10, 30)),
         "stuck": Preset(0.0, (15, 45)), "dropout": Preset(0.0, (1, 5)),
-        "quench": Preset(50.0, (360, 600)), "missed_refill": Preset(0.0, (0.5, 0.75)),
+        "quench": Preset(50.0, (360, 600)), "missed_refill": Preset(0.0, (1.1, 1.25)),
     },
 }
 
@@ -107,7 +108,7 @@ EFFECTS: dict[str, Effect] = {
     "stuck": lambda seg, c: np.full_like(seg, seg[0]),
     "dropout": lambda seg, c: np.full_like(seg, np.nan),
     "quench": lambda seg, c: seg + c.size * _quench_profile(c.t),
-    "missed_refill": lambda seg, c: seg - c.cycle + c.cycle.max(),
+    "missed_refill": lambda seg, c: seg - c.cycle + np.maximum.accumulate(c.cycle),
 }
 
 

@@ -1,4 +1,4 @@
-"""LN2 vapour-phase freezer: top-of-rack temperature with an autofill sawtooth and lid openings.
+"""LN2 vapour-phase storage: top-of-rack temperature with an autofill sawtooth and lid openings.
 
 Unit degC. Sources are the [S#] tags of ``shared/data/CRYO_PHYSICS.md``;
 "Est." marks an engineering estimate no source confirmed.
@@ -6,10 +6,12 @@ Unit degC. Sources are the [S#] tags of ``shared/data/CRYO_PHYSICS.md``;
 Normal behaviour (never labelled):
   * baseline -170 degC at the sensor near the top of the racks (S2, S3, S4:
     -190 to -150 degC) plus a fixed calibration offset drawn in +/-1 degC (S18);
-  * autofill every 12 h +/- 30 min (S10: every 8 h on a dewar; 12-72 h on a
-    freezer is Est.), each fill lasting 10 min (S10 cut-off): the top cools by
-    3 degC during the fill (Est. 1-5 degC) and warms back linearly as nitrogen
-    boils off until the next fill (the sawtooth, this scenario's cycle);
+  * autofill every 8 h +/- 30 min, each fill lasting 10 min (S10: a lab dewar
+    filled every 8 h, fills cut off at 10 min; 12-72 h on a large freezer is
+    Est.): the top cools by 3 degC during the fill (Est. 1-5 degC) and warms
+    back linearly as nitrogen boils off until the next fill (the sawtooth,
+    this scenario's cycle). 8 h rather than 12-72 h puts 8 fills in the train
+    split, enough to learn the cycle;
   * lid openings, about 2 a day (Est.): the top warms 5-40 degC within 1-2 min
     and recovers exponentially with tau 5-20 min (Est.). They are normal
     operation: a detector that flags them is wrong;
@@ -26,7 +28,7 @@ import numpy as np
 from frostnet_jax.data.scenarios.builder import Baseline, Scenario, register_scenario
 
 DAY = 1440.0
-FILL_PERIOD, FILL_JITTER, FILL_LEN, FILL_DIP = 720.0, 30.0, 10.0, 3.0   # minutes, minutes, minutes, degC
+FILL_PERIOD, FILL_JITTER, FILL_LEN, FILL_DIP = 480.0, 30.0, 10.0, 3.0   # minutes, minutes, minutes, degC
 
 
 def fill_sawtooth(rng: np.random.Generator, minutes: np.ndarray, period: float = FILL_PERIOD,
@@ -67,5 +69,5 @@ LN2 = register_scenario(Scenario(
     name="ln2", version="1", unit="degC", noise_sd=0.3, period_min=FILL_PERIOD,
     kinds=("spike", "level_shift", "drift", "variance_burst", "stuck", "dropout", "missed_refill"),
     baseline=baseline,
-    description="LN2 vapour-phase freezer top-of-rack temperature, autofill every 12 h, lid openings",
+    description="LN2 vapour-phase storage, top-of-rack temperature, autofill every 8 h, lid openings",
 ))
