@@ -78,7 +78,7 @@ def compute_metrics(labels, scores, names: Iterable[str] = tuple(METRICS), windo
     """Several threshold-free metrics of one series at once, sharing the sort and the VUS surfaces.
 
     Args: labels (n,) 0/1; scores (n,) float; names: keys of METRICS; window: VUS window (an int;
-      use resolve_window for a rule).
+      use resolve_window for a rule); checked only when a metric in `names` uses it.
     Returns: {name: value} in the order of `names`; all NaN, with one UndefinedMetricWarning, when the
       labels hold no anomaly or no normal point.
     """
@@ -87,7 +87,8 @@ def compute_metrics(labels, scores, names: Iterable[str] = tuple(METRICS), windo
         if name not in METRICS:
             raise ConfigError(unknown_name_message("metric", name, METRICS))
     series = Series(labels, scores)
-    check_window(window, series.n)
+    if any(METRICS[name].uses_window for name in names):
+        check_window(window, series.n)
     if series.n_pos in (0, series.n):
         kind = "no anomalous" if series.n_pos == 0 else "no normal"
         warnings.warn(f"Metrics {', '.join(names)} are undefined: the labels have {kind} point; returning "
