@@ -108,8 +108,8 @@ def plot_gallery(out_dir: str | Path, seed: int = 0, difficulty: str = "medium")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = [out / "gallery.png", out / "gallery.pdf"]
-    for path in paths:
-        fig.savefig(path, dpi=110)
+    for path in paths:   # no creation date in the PDF, so re-running gives the same bytes
+        fig.savefig(path, dpi=110, metadata={"CreationDate": None} if path.suffix == ".pdf" else None)
     return paths
 
 
