@@ -12,7 +12,7 @@ from frostnet_jax.train import TrainConfig, fit, fit_seeds, seed_key, window_err
 # Everything under test: (name, tiny hyperparameters shared by every test so compiled programs are reused).
 NEURAL = [
     ("lstm_ae", dict(window=8, hidden=8, epochs=2, batch_size=16)),
-    ("transformer_ae", dict(window=8, hidden=8, epochs=2, batch_size=16, heads=2, mask_rate=0.2)),
+    ("transformer_ae", dict(window=8, hidden=8, layers=1, epochs=2, batch_size=16, heads=2, mask_rate=0.2)),
 ]
 IDS = [name for name, _ in NEURAL]
 

@@ -3,7 +3,7 @@
 The pure core::
 
     state = init_state(key, model, config, sample)             # TrainState
-    state, loss = train_step(model, config)(state, batch, key)  # one Adam step
+    state, loss = train_step(model)(state, batch, key)          # one Adam step
     result = fit(key, model, config, windows, val, epochs)      # one seed
     result = fit_seeds(keys, model, config, windows, val, epochs)  # K seeds, one vmapped program
     errs = window_errors(params, model, windows)                # (N, W) squared errors
@@ -11,7 +11,7 @@ The pure core::
 An epoch is one compiled call: a ``lax.scan`` of `train_step` over minibatches
 whose order comes from the epoch's PRNG key. Early stopping runs inside the
 compiled epoch too, so K seeds under ``vmap`` stop independently and match K
-separate fits. Executables are compiled ahead of time once per (model, config,
+separate fits. Executables are compiled ahead of time once per (model, batch size, patience,
 argument shapes) and cached for the process: fitting twice with the same shapes
 never recompiles, and ``compile_s`` is measured exactly.
 """
@@ -34,11 +34,16 @@ Params = Any  # a Flax parameter pytree; with K seeds every leaf gains a leading
 
 
 class TrainConfig(NamedTuple):
-    """Static training hyperparameters (hashable: part of the compile-cache key)."""
+    """Training hyperparameters. `batch_size` and `patience` shape the program (compile-cache key);
+    `lr` lives in the optimizer state, so changing it compiles nothing."""
 
     batch_size: int = 64
     lr: float = 1e-3
     patience: int = 0  # epochs without validation improvement before stopping; 0 = never stop early
+
+    def static(self) -> tuple[int, int]:
+        """The fields compiled into the program."""
+        return self.batch_size, self.patience
 
 
 class TrainState(NamedTuple):
@@ -61,9 +66,9 @@ class FitResult(NamedTuple):
     compile_s: float        # seconds spent compiling (0 when every program was cached)
 
 
-def optimizer(config: TrainConfig) -> optax.GradientTransformation:
-    """Adam with the configured learning rate (the original's optimizer)."""
-    return optax.adam(config.lr)
+def optimizer() -> optax.GradientTransformation:
+    """Adam (the original's optimizer) whose learning rate is a value in its state."""
+    return optax.inject_hyperparams(optax.adam)(learning_rate=1e-3)
 
 
 def seed_key(seed: int) -> jax.Array:
@@ -74,7 +79,9 @@ def seed_key(seed: int) -> jax.Array:
 def init_state(key: jax.Array, model: nn.Module, config: TrainConfig, sample: jax.Array) -> TrainState:
     """Initial state from `key` and a sample window batch (B, W, D) (only its shape matters)."""
     params = model.init({"params": key, "mask": key}, sample)["params"]
-    return TrainState(params=params, opt_state=optimizer(config).init(params), best_params=params,
+    opt_state = optimizer().init(params)
+    opt_state.hyperparams["learning_rate"] = jnp.asarray(config.lr, jnp.float32)
+    return TrainState(params=params, opt_state=opt_state, best_params=params,
                       best_val=jnp.array(jnp.inf, jnp.float32), wait=jnp.array(0, jnp.int32),
                       active=jnp.array(True))
 
@@ -86,9 +93,9 @@ def _step_errors(model: nn.Module, params: Params, x: jax.Array, key: jax.Array 
     return jnp.mean((y - x) ** 2, axis=-1)
 
 
-def train_step(model: nn.Module, config: TrainConfig) -> Callable:
+def train_step(model: nn.Module) -> Callable:
     """The pure step ``(state, batch (B, W, D), key) -> (state, loss ())``: one Adam step on the MSE."""
-    tx = optimizer(config)
+    tx = optimizer()
 
     def loss_fn(params, batch, key):
         return jnp.mean(_step_errors(model, params, batch, key))
@@ -110,7 +117,7 @@ def _mean_error(model: nn.Module, params: Params, chunks: jax.Array, weights: ja
 def _epoch_fn(model: nn.Module, config: TrainConfig) -> Callable:
     """``(state, windows (N, W, D), val (C, B, W, D) | None, val_w (C, B) | None, data_key, epoch ())
     -> (state, train_loss (), val_loss ())``; the epoch's key is ``fold_in(data_key, epoch)``."""
-    step = train_step(model, config)
+    step = train_step(model)
 
     def epoch(state, windows, val, val_w, data_key, index):
         key = jax.random.fold_in(data_key, index)
@@ -218,13 +225,14 @@ def _start(key: jax.Array, model: nn.Module, config: TrainConfig, window: int, f
            ) -> tuple[TrainState, jax.Array, float]:
     """(initial state, data-order key, compile seconds) of one seed: `key` splits into init and data keys."""
     def build():
-        def start(k):
+        def start(k, lr):
             init_key, data_key = jax.random.split(k)
-            return init_state(init_key, model, config, jnp.zeros((1, window, features), jnp.float32)), data_key
+            sample = jnp.zeros((1, window, features), jnp.float32)
+            return init_state(init_key, model, config._replace(lr=lr), sample), data_key
         return start
 
-    exe, dt = compiled("start", build, (model, config, window, features), key)
-    return (*exe(key), dt)
+    exe, dt = compiled("start", build, (model, config.static(), window, features), key, jnp.float32(config.lr))
+    return (*exe(key, jnp.float32(config.lr)), dt)
 
 
 def fit(key: jax.Array, model: nn.Module, config: TrainConfig, windows: np.ndarray,
@@ -241,7 +249,7 @@ def fit(key: jax.Array, model: nn.Module, config: TrainConfig, windows: np.ndarr
     """
     x, val, val_w = _prepare(windows, val_windows)
     state, data_key, dt0 = _start(key, model, config, *windows.shape[1:])
-    exe, dt = compiled("epoch", lambda: _epoch_fn(model, config), (model, config),
+    exe, dt = compiled("epoch", lambda: _epoch_fn(model, config), (model, config.static()),
                        state, x, val, val_w, data_key, np.int32(0))
     state, th, vh = _run_epochs(exe, state, x, val, val_w, data_key, epochs, label, [seed])
     return FitResult(state, th[0], vh[0], dt0 + dt)
@@ -264,7 +272,7 @@ def fit_seeds(keys: Sequence[jax.Array], model: nn.Module, config: TrainConfig, 
                                None, *[s[:2] for s in starts])
     state, data_keys = stack(*[s[:2] for s in starts])
     build = lambda: jax.vmap(_epoch_fn(model, config), in_axes=(0, None, None, None, 0, None))  # noqa: E731
-    exe, dt = compiled("epoch_vmap", build, (model, config), state, x, val, val_w, data_keys, np.int32(0))
+    exe, dt = compiled("epoch_vmap", build, (model, config.static()), state, x, val, val_w, data_keys, np.int32(0))
     state, th, vh = _run_epochs(exe, state, x, val, val_w, data_keys, epochs, label, seeds)
     return FitResult(state, th, vh, sum(s[2] for s in starts) + dt_stack + dt)
 
