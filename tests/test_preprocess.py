@@ -3,8 +3,10 @@ import numpy as np
 import pytest
 
 import frostnet_jax as fj
+from frostnet_jax.data.loaders import load_csv
 from frostnet_jax.data.preprocess import (apply_scaler, drop_duplicates, fill_missing, fit_scaler,
-                                          interpolate_gaps, prepare, quality_summary, resample)
+                                          interpolate_gaps, prepare, quality_summary, regularize,
+                                          resample)
 
 
 def _ts(*minutes):
@@ -71,3 +73,18 @@ def test_quality_summary_reports_missing_duplicates_gaps_constant():
     assert q["missing"] == [1, 0] and q["duplicate_timestamps"] == 1 and q["gaps"] == 1
     assert q["largest_gap"] == "0 days 00:08:00" and q["constant_channels"] == [1]
     assert q["out_of_order"] == 0 and q["median_step"] == "0 days 00:01:00"
+
+
+def test_regularize_an_irregular_labelled_log(tmp_path):
+    minutes = [0, 1, 2, 2, 3, 4, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19]
+    labels = [0] * 9 + [1, 1] + [0] * 7
+    rows = "".join(f"2024-01-01 00:{m:02d}:00,{m * 1.0},{lab}\n" for m, lab in zip(minutes, labels))
+    (tmp_path / "log.csv").write_text("timestamp,value,label\n" + rows)
+    ds = load_csv(tmp_path / "log.csv", label_col="label")
+    reg = regularize(ds, step="1min", max_gap=1)
+    assert reg.n == 20 and np.array_equal(reg.timestamps, _ts(*range(20)))
+    assert np.isnan(reg.values[5:8, 0]).all() and reg.meta["regularized"]["long_gap_points"] == 3
+    assert np.flatnonzero(reg.labels).tolist() == [11, 12] and set(reg.anomaly_type[[11, 12]]) == {"labelled"}
+    assert reg.timestamps[reg.train_end] == ds.timestamps[ds.train_end]
+    x, observed = prepare(reg)
+    assert np.isfinite(x).all() and observed.sum() == 17

@@ -3,6 +3,7 @@
 Typical irregular log: ``drop_duplicates`` -> ``resample`` (regular grid, NaN
 where no sample) -> ``interpolate_gaps`` (short gaps filled, long ones marked)
 -> ``prepare`` / ``fill_missing`` + scaler fitted on the train split.
+``regularize`` does the first three on a whole Dataset, labels included.
 """
 from __future__ import annotations
 
@@ -161,6 +162,21 @@ def _group_mean(groups: np.ndarray, x: np.ndarray, n_groups: int) -> np.ndarray:
     return out
 
 
+def _grid(timestamps: np.ndarray, step: np.timedelta64 | str | None) -> tuple[np.ndarray, np.ndarray, int]:
+    """Regular grid (G,) over sorted timestamps, each sample's grid slot (T,), and the step in ns."""
+    ts = np.asarray(timestamps, dtype="datetime64[ns]")
+    if ts.size < 2 or (np.diff(ts) < np.timedelta64(0, "ns")).any():
+        raise DataError("resample needs at least 2 timestamps in time order; sort them "
+                        "(drop_duplicates sorts) first.")
+    step_ns = int(np.median(np.diff(ts).astype(np.int64)) if step is None else pd.Timedelta(step).value)
+    if step_ns <= 0:
+        raise DataError(f"resample step must be positive; got {step!r} (duplicate timestamps? "
+                        "drop them first).")
+    slot = ((ts - ts[0]).astype(np.int64) + step_ns // 2) // step_ns
+    grid = ts[0] + (np.arange(slot[-1] + 1) * step_ns).astype("timedelta64[ns]")
+    return grid, slot, step_ns
+
+
 def resample(timestamps: np.ndarray, values: np.ndarray, step: np.timedelta64 | str | None = None
              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Put an irregular series on a regular grid; grid points without a sample are NaN.
@@ -174,21 +190,47 @@ def resample(timestamps: np.ndarray, values: np.ndarray, step: np.timedelta64 | 
     Returns:
       grid (G,) datetime64[ns], values (G, D) with NaN, observed (G,) bool.
     """
-    ts = np.asarray(timestamps, dtype="datetime64[ns]")
     x = np.asarray(values, dtype=np.float64)
     x = x[:, None] if x.ndim == 1 else x
-    if ts.size < 2 or (np.diff(ts) < np.timedelta64(0, "ns")).any():
-        raise DataError("resample needs at least 2 timestamps in time order; sort them "
-                        "(drop_duplicates sorts) first.")
-    step_ns = (np.median(np.diff(ts).astype(np.int64)) if step is None
-               else pd.Timedelta(step).value)
-    if step_ns <= 0:
-        raise DataError(f"resample step must be positive; got {step!r}.")
-    offset = (ts - ts[0]).astype(np.int64)
-    slot = (offset + step_ns // 2) // step_ns
-    grid = ts[0] + (np.arange(slot[-1] + 1) * step_ns).astype("timedelta64[ns]")
+    grid, slot, _ = _grid(timestamps, step)
     out = _group_mean(slot, x, grid.size)
     return grid, out, np.isfinite(out).all(axis=1)
+
+
+def regularize(dataset: Dataset, step: np.timedelta64 | str | None = None, keep: str = "first",
+               max_gap: int = 0) -> Dataset:
+    """`dataset` on a regular time grid, ready for the suite.
+
+    Duplicate timestamps are resolved by `keep` (see `drop_duplicates`), values
+    resampled to `step` (default: median step), gaps of at most `max_gap`
+    points interpolated; longer gaps stay NaN (``prepare`` fills and masks
+    them). A grid point is anomalous if any row that falls on it is, with the
+    type of the earliest such row; a point no row falls on is missing and
+    normal. Split boundaries keep their times.
+    """
+    ts = dataset.timestamps
+    uniq, values = drop_duplicates(ts, dataset.values, keep)
+    grid, _, step_ns = _grid(uniq, step)
+    out = _group_mean(((uniq - grid[0]).astype(np.int64) + step_ns // 2) // step_ns, values, grid.size)
+    long_gap = np.zeros(grid.size, dtype=bool)
+    if max_gap > 0:
+        out, long_gap = interpolate_gaps(out, max_gap)
+    slot = ((ts - grid[0]).astype(np.int64) + step_ns // 2) // step_ns
+    labels = np.zeros(grid.size, dtype=np.int8)
+    np.maximum.at(labels, slot, dataset.labels)
+    rows = np.argsort(ts, kind="stable")
+    rows = rows[dataset.labels[rows] == 1]
+    atype = np.full(grid.size, "normal", dtype=object)
+    first_slots, first = np.unique(slot[rows], return_index=True)
+    atype[first_slots] = dataset.anomaly_type[rows[first]]
+    train_end, val_end = (int(np.searchsorted(grid, ts[i])) for i in (dataset.train_end, dataset.val_end))
+    return Dataset(
+        name=dataset.name, values=out, labels=labels, timestamps=grid, anomaly_type=atype,
+        unit=dataset.unit, train_end=max(train_end, 1), val_end=min(max(val_end, train_end, 1), grid.size - 1),
+        seed=dataset.seed,
+        meta={**dataset.meta, "regularized": {"step": str(pd.Timedelta(step_ns)), "keep": keep,
+                                              "max_gap": max_gap, "long_gap_points": int(long_gap.sum())}},
+    )
 
 
 def interpolate_gaps(values: np.ndarray, max_gap: int) -> tuple[np.ndarray, np.ndarray]:
