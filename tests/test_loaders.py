@@ -70,6 +70,7 @@ def test_fetch_nab_offline_verifies_and_caches(tmp_path, monkeypatch):
     assert ds.labels.sum() == 2_268
 
 
+@pytest.mark.robustness
 def test_fetch_rejects_a_corrupt_download(tmp_path, monkeypatch):
     (tmp_path / "src").mkdir()
     for name in fetch.NAB_SHA256:
@@ -101,6 +102,7 @@ def test_ucr_name_positions_are_one_based(tmp_path):
     assert load_ucr(one_line).labels.sum() == 2
 
 
+@pytest.mark.robustness
 @pytest.mark.parametrize("fname, body, match", [
     ("series.txt", "1\n2\n", "does not follow"),
     ("001_UCR_Anomaly_X_5_7_8.txt", "", "empty"),
@@ -137,6 +139,7 @@ HEADER = "timestamp,value,label\n"
 GOOD = "".join(f"2024-01-01 00:{i:02d}:00,{i},0\n" for i in range(10))
 
 
+@pytest.mark.robustness
 @pytest.mark.parametrize("text, kwargs, match", [
     ("", {}, "file is empty"),
     (HEADER, {}, "no data rows"),
@@ -154,6 +157,7 @@ def test_csv_bad_input_names_file_row_and_fix(tmp_path, text, kwargs, match):
     assert "log.csv" in str(info.value)
 
 
+@pytest.mark.robustness
 def test_csv_constant_series_loads_and_scales_without_dividing_by_zero(tmp_path):
     from frostnet_jax.data.preprocess import prepare
     path = _csv(tmp_path, "timestamp,value\n" + "".join(f"2024-01-01 00:{i:02d}:00,4.2\n" for i in range(20)))
@@ -163,6 +167,7 @@ def test_csv_constant_series_loads_and_scales_without_dividing_by_zero(tmp_path)
         assert np.isfinite(x).all()
 
 
+@pytest.mark.robustness
 def test_dataset_rejects_bad_labels_and_path_names():
     ts = np.arange(10).astype("datetime64[m]")
     kw = dict(values=np.zeros(10), timestamps=ts, anomaly_type=np.full(10, "normal"), unit="K",
@@ -174,3 +179,21 @@ def test_dataset_rejects_bad_labels_and_path_names():
     for bad in ("../x", "a/b", "..", ".hidden", "c:\\x"):
         with pytest.raises(fj.DataError, match="contains a path"):
             Dataset(name=bad, labels=np.zeros(10), **kw)
+
+
+@pytest.mark.robustness
+def test_csv_bom_crlf_zone_offsets_and_mixed_iso_forms(tmp_path):
+    path = _csv(tmp_path, "\ufefftimestamp,value\r\n2024-01-01T00:00:00+01:00,1\r\n"
+                          "2024-01-01 00:01:00+01:00,2\r\n2024-01-01T00:02:00+01:00,3\r\n")
+    ds = load_csv(path, train_frac=0.34, val_frac=0.33)
+    assert ds.timestamps[0] == np.datetime64("2023-12-31T23:00", "ns") and ds.values[:, 0].tolist() == [1, 2, 3]
+
+
+@pytest.mark.robustness
+def test_nab_bad_windows_file_says_how_to_fix(tmp_path):
+    _need_nab()
+    (tmp_path / "w.json").write_text("{not json")
+    with pytest.raises(fj.DataError, match="data fetch nab"):
+        load_nab(SHARED_NAB / AMBIENT, tmp_path / "w.json")
+    with pytest.raises(fj.DataError, match="no entry"):
+        load_nab(SHARED_NAB / AMBIENT, {"realKnownCause/other.csv": []})

@@ -3,6 +3,8 @@ import time
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import frostnet_jax as fj
 from frostnet_jax.data.anomalies import DIFFICULTIES, EFFECTS, KINDS, Event, inject, layout, plan_events
@@ -35,6 +37,7 @@ def test_every_scenario_and_difficulty_is_registered():
     assert set(NAMES) | {"original", "nab-machine_temperature", "nab-ambient_temperature"} <= set(names)
 
 
+@pytest.mark.robustness
 @pytest.mark.parametrize("name", sorted(PINS))
 def test_checksum_pin_and_determinism(name):
     a, b = fj.load_dataset(name, seed=0), fj.load_dataset(name, seed=0)
@@ -114,6 +117,7 @@ def test_length_and_sampling_are_parameters():
     assert np.all(np.diff(ds.timestamps) == np.timedelta64(5, "m"))
 
 
+@pytest.mark.robustness
 def test_bad_parameters_raise():
     with pytest.raises(fj.ConfigError, match="contamination"):
         fj.load_dataset("ln2-easy", contamination=0.9)
@@ -154,6 +158,7 @@ def test_effect_shapes():
     assert np.all(np.diff(missed[40:60]) >= 0) and missed[40:60].max() <= cycle[40:60].max()
 
 
+@pytest.mark.robustness
 def test_overlapping_events_raise():
     with pytest.raises(fj.ConfigError, match="overlaps"):
         inject(np.zeros(50), np.zeros(50), [Event("spike", 10, 5, 1.0), Event("stuck", 12, 5, 1.0)],
@@ -176,3 +181,18 @@ def test_plan_events_any_kind_into_any_range():
     events = plan_events(np.random.default_rng(1), KINDS, "medium", 0, 20_000, step_min=1.0,
                          period_min=720.0, events_per_kind=2)
     assert sorted(e.kind for e in events) == sorted(KINDS * 2)
+
+
+@pytest.mark.robustness
+@settings(max_examples=40, deadline=None)
+@given(lengths=st.lists(st.integers(1, 40), min_size=1, max_size=8), gap=st.integers(1, 10),
+       seed=st.integers(0, 2**32 - 1), kinds=st.lists(st.sampled_from(KINDS), min_size=8, max_size=8))
+def test_layout_and_inject_properties(lengths, gap, seed, kinds):
+    rng = np.random.default_rng(seed)
+    n = sum(lengths) + gap * (len(lengths) + 1) + int(rng.integers(0, 50))
+    starts = layout(rng, lengths, 0, n, gap)
+    events = [Event(k, int(s), ln, 5.0) for k, s, ln in zip(kinds, starts, lengths)]
+    values, labels, atype = inject(np.zeros(n), np.sin(np.arange(n) / 3.0), events, 1.0, rng)
+    assert labels.sum() == sum(lengths)
+    assert np.array_equal(labels == 1, atype != "normal")
+    assert np.array_equal(np.isnan(values), atype == "dropout")

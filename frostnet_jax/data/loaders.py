@@ -40,7 +40,8 @@ def _read_table(path: Path, sep: str) -> pd.DataFrame:
     if not path.is_file():
         raise DataError(f"{path}: no such file; check the path.")
     try:
-        table = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, skipinitialspace=True)
+        table = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, skipinitialspace=True,
+                            encoding="utf-8-sig")
     except pd.errors.EmptyDataError:
         raise DataError(f"{path}: the file is empty; give a CSV with a header line and data rows.") from None
     except pd.errors.ParserError as exc:
@@ -72,8 +73,13 @@ def _numbers(column: pd.Series, path: Path, name: str) -> np.ndarray:
 
 
 def _times(column: pd.Series, path: Path, name: str, ordered: bool) -> np.ndarray:
-    """(T,) datetime64[ns]; unparsable cells raise, and so does a step back in time if `ordered`."""
-    ts = pd.to_datetime(column.str.strip(), errors="coerce").to_numpy(dtype="datetime64[ns]")
+    """(T,) datetime64[ns] (zone offsets converted to UTC); unparsable cells raise, and so does a
+    step back in time if `ordered`."""
+    text = column.str.strip()
+    parsed = pd.to_datetime(text, errors="coerce", utc=True)
+    if parsed.isna().any():   # the format inferred from the first row does not fit every row
+        parsed = pd.to_datetime(text, errors="coerce", utc=True, format="mixed")
+    ts = parsed.dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
     bad = np.flatnonzero(np.isnat(ts))
     if bad.size:
         raise DataError(f"{path}: line {bad[0] + 2}, column {name!r}: {column.iloc[bad[0]]!r} is not a "
