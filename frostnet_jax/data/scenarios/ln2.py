@@ -19,7 +19,7 @@ Normal behaviour (never labelled):
   * thermocouple noise sd 0.3 degC (Est. 0.1-0.5).
 Anomalies: every sensor fault plus drift (failed refill / vacuum-loss warm-up,
 S15, S16) and missed_refill (a fill that does not happen, S9 "no fill within
-time limit", S17). The drift presets (0.3-12 degC over 1-4 h) are the early,
+time limit", S17). The drift presets (about 1.5-15 degC over 1-4 h) are the early,
 hard-to-see stage of a warm-up, slower than a dry tank's 5-52 degC/h (S15).
 """
 from __future__ import annotations
