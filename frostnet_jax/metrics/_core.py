@@ -38,6 +38,14 @@ def segment_reduce(ufunc: np.ufunc, values: np.ndarray, events: Segments) -> np.
     return ufunc.reduceat(values, bounds)[::2]
 
 
+def event_points(events: Segments) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(points (P,), owner event (P,), first position of each event (E,)) of events laid end to end."""
+    lengths = events.ends - events.starts + 1
+    first = np.r_[0, np.cumsum(lengths)[:-1]]
+    owner = np.repeat(np.arange(lengths.size), lengths)
+    return events.starts[owner] + np.arange(lengths.sum()) - first[owner], owner, first
+
+
 def check_labels_scores(labels, scores) -> tuple[np.ndarray, np.ndarray]:
     """Validated (bool (n,), float64 (n,)) from user arrays; raises DataError with the fix."""
     y = np.asarray(labels)

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from frostnet_jax.metrics._core import N_ORACLE_THRESHOLDS, Series, count_above, segment_reduce, undefined
+from frostnet_jax.metrics._core import (N_ORACLE_THRESHOLDS, Segments, Series, count_above, event_points,
+                                        segment_reduce, undefined)
 from frostnet_jax.metrics.events import EVENT_F1_EPS
 
-_CHUNK_CELLS = 2_000_000  # thresholds x event points handled at once in the recall (bounds memory)
+_CHUNK_CELLS = 500_000  # thresholds x event points handled at once in the recall (bounds memory)
 
 
 def _zones(series: Series) -> np.ndarray:
@@ -48,14 +49,6 @@ def _precision(series: Series, zones: np.ndarray) -> np.ndarray:
         return np.where(seen.any(axis=0), np.nansum(per_zone, axis=0) / seen.sum(axis=0), np.nan)
 
 
-def _event_points(starts, ends) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(points (P,), owner event (P,), first position of each event (G,)) of events laid end to end."""
-    lengths = ends - starts + 1
-    first = np.r_[0, np.cumsum(lengths)[:-1]]
-    owner = np.repeat(np.arange(starts.size), lengths)
-    return starts[owner] + np.arange(lengths.sum()) - first[owner], owner, first
-
-
 def _left_outside(rank, starts, zone_lo, t: int) -> np.ndarray:
     """(G, T) right edge i+1 of the nearest point i predicted at threshold k left of each event, inside
     its zone; 0 if none. Outward running maxima of rank, one searchsorted for all (event, threshold)."""
@@ -74,7 +67,7 @@ def _left_outside(rank, starts, zone_lo, t: int) -> np.ndarray:
 def _nearest_left(rank, starts, ends, outside: np.ndarray, ks: np.ndarray) -> np.ndarray:
     """(K, P) right edge i+1 of the nearest point i < p predicted at threshold ks, per event point p
     (events laid end to end), within its zone; 0 if none."""
-    points, owner, first = _event_points(starts, ends)
+    points, owner, first = event_points(Segments(starts, ends))
     big = rank.size + 2  # offsets per event keep the running maximum from crossing events
     col = np.arange(points.size) + owner + 1  # each event's block is [its outside edge, its points]
     columns = np.empty((ks.size, points.size + starts.size), np.int64)
@@ -94,7 +87,7 @@ def _recall(series: Series, zones: np.ndarray) -> np.ndarray:
     hit_inside = segment_reduce(np.maximum, rank, series.events)
     in_zone = (out_left > 0) | (out_right[::-1] > 0) | (hit_inside[:, None] > np.arange(t))  # (G, T)
 
-    points, owner, first = _event_points(starts, ends)
+    points, owner, first = event_points(Segments(starts, ends))
     lo, hi = zones[owner], zones[owner + 1]
     quarters = points[:, None] + np.array([0.125, 0.375, 0.625, 0.875])  # (P, 4)
     edge = np.minimum(quarters - lo[:, None], hi[:, None] - quarters)

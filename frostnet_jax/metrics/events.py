@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from frostnet_jax.metrics._core import N_ORACLE_THRESHOLDS, Segments, Series, count_above, segment_reduce, \
-    segments_of, undefined
+from frostnet_jax.metrics._core import (N_ORACLE_THRESHOLDS, Segments, Series, count_above, event_points,
+                                        segment_reduce, undefined)
 
 EVENT_F1_EPS = 1e-15  # TSB-AD's eps in 2RP/(R+P+eps) for Event-F1 and Affiliation-F
 RANGE_ALPHA = 0.2  # weight of existence in range recall (Tatbul et al.; TSB-AD's choice)
@@ -43,37 +43,48 @@ def event_f1_of(series: Series) -> float:
     return float(np.max(2 * recall * precision / (recall + precision + EVENT_F1_EPS)))
 
 
-def _range_recall(cum_pred, cum_run_starts, pred, events: Segments, alpha: float) -> float:
-    """Tatbul range recall of `events` given predicted points; flat bias, reciprocal cardinality."""
-    a, b = events.starts, events.ends
-    hits = cum_pred[b + 1] - cum_pred[a]
-    cardinality = cum_run_starts[b + 1] - cum_run_starts[a + 1] + pred[a]
+def _range_recall(series: Series) -> np.ndarray:
+    """(T,) Tatbul range recall of the label events per oracle threshold (flat bias, 1/cardinality)."""
+    rank, (starts, ends), t = series.oracle_rank, series.events, N_ORACLE_THRESHOLDS
+    g = starts.size
+    points, owner, _ = event_points(series.events)
+    hits = count_above(rank[points], t, groups=owner, n_groups=g)  # (G, T) predicted points per event
+    inner = points != starts[owner]  # a predicted run starts at an inner point i when i-1 is not predicted
+    cur, prev = rank[points[inner]], rank[points[inner] - 1]
+    run_starts = (count_above(cur, t, groups=owner[inner], n_groups=g)
+                  - count_above(np.minimum(cur, prev), t, groups=owner[inner], n_groups=g))
+    cardinality = count_above(rank[starts], t, groups=np.arange(g), n_groups=g) + run_starts
     with np.errstate(invalid="ignore", divide="ignore"):
-        overlap = np.where(cardinality > 0, hits / (b - a + 1) / cardinality, 0.0)
-    return float(np.sum(alpha * (hits > 0) + (1 - alpha) * overlap) / a.size)
+        overlap = np.where(cardinality > 0, hits / (ends - starts + 1)[:, None] / cardinality, 0.0)
+    return np.sum(RANGE_ALPHA * (hits > 0) + (1 - RANGE_ALPHA) * overlap, axis=0) / g
 
 
-def _cumulative(mask: np.ndarray, runs: Segments) -> tuple[np.ndarray, np.ndarray]:
-    """(n+1,) prefix counts of the mask's points and of its run starts."""
-    starts = np.zeros(mask.size, np.int64)
-    starts[runs.starts] = 1
-    return np.r_[0, np.cumsum(mask)], np.r_[0, np.cumsum(starts)]
+def _range_precision(series: Series) -> np.ndarray:
+    """(T,) Tatbul range precision of the predicted runs per oracle threshold (0 when none)."""
+    y, rank, n = series.y, series.oracle_rank, series.n
+    label_cum = np.r_[0, np.cumsum(y)]
+    start_flags = np.zeros(n, np.int64)
+    start_flags[series.events.starts] = 1
+    start_cum = np.r_[0, np.cumsum(start_flags)]
+    padded = np.zeros(n + 2, bool)
+    out = np.zeros(N_ORACLE_THRESHOLDS)
+    for k in range(N_ORACLE_THRESHOLDS):
+        np.greater(rank, k, out=padded[1:-1])
+        changes = np.flatnonzero(padded[1:] != padded[:-1])
+        s, e = changes[::2], changes[1::2] - 1
+        if s.size:
+            hits = label_cum[e + 1] - label_cum[s]
+            cardinality = start_cum[e + 1] - start_cum[s + 1] + y[s]
+            with np.errstate(invalid="ignore", divide="ignore"):
+                out[k] = np.sum(np.where(cardinality > 0, hits / (e - s + 1) / cardinality, 0.0)) / s.size
+    return out
 
 
 def range_f1_of(series: Series) -> float:
-    y, rank, events = series.y, series.oracle_rank, series.events
-    label_cum = _cumulative(y, events)
-    best = 0.0
-    for k in range(N_ORACLE_THRESHOLDS):
-        pred = rank > k
-        runs = segments_of(pred)
-        if runs.starts.size == 0:
-            continue
-        recall = _range_recall(*_cumulative(pred, runs), pred, events, RANGE_ALPHA)
-        precision = _range_recall(*label_cum, y, runs, 0.0)
-        if recall + precision > 0:
-            best = max(best, 2 * recall * precision / (recall + precision))
-    return best
+    recall, precision = _range_recall(series), _range_precision(series)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        f1 = np.where(recall + precision > 0, 2 * recall * precision / (recall + precision), 0.0)
+    return float(f1.max())
 
 
 def pa_f1(labels, scores) -> float:
