@@ -46,12 +46,14 @@ CASES = (Case("vus-10k", 10_000, 10, 100, ("vus_pr", "vus_roc")),
 
 
 def make_inputs(n: int, events: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """(labels (n,) int8, scores (n,) float64): `events` anomalies of 5..80 points, noisy scores."""
+    """(labels (n,) int8, scores (n,) float64): one anomaly of 5..min(80, n/events/4) points in each of
+    `events` equal slots, scores = N(0, 1) noise + 1.5 on anomalies."""
     rng = np.random.default_rng(seed)
     labels = np.zeros(n, np.int8)
     slot = n // events
-    for start in np.arange(events) * slot + rng.integers(0, max(slot - 80, 1), events):
-        labels[start:start + rng.integers(5, 81)] = 1
+    longest = min(80, slot // 4)
+    for start in np.arange(events) * slot + rng.integers(0, slot - longest, events):
+        labels[start:start + rng.integers(5, longest + 1)] = 1
     return labels, rng.normal(size=n) + 1.5 * labels
 
 

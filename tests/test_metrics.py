@@ -19,6 +19,8 @@ from frostnet_jax.metrics import (METRICS, UndefinedMetricWarning, compute_metri
 DATA = Path(__file__).parent / "data"
 CASES = json.loads((DATA / "tsbad_cases.json").read_text())["cases"]
 ARRAYS = np.load(DATA / "tsbad_cases.npz")
+RANDOM = json.loads((DATA / "tsbad_random_cases.json").read_text())["cases"]  # small random cases, same reference
+RANDOM_ARRAYS = np.load(DATA / "tsbad_random_cases.npz")
 # our name -> TSB-AD get_metrics key
 REFERENCE_KEY = {"auc_pr": "AUC-PR", "auc_roc": "AUC-ROC", "vus_pr": "VUS-PR", "vus_roc": "VUS-ROC",
                  "best_f1": "Standard-F1", "pa_f1": "PA-F1", "event_f1": "Event-based-F1",
@@ -48,6 +50,15 @@ def test_table_covers_the_reference():
 def test_matches_tsbad_reference(case):
     labels, scores = _case(case["index"])
     got = compute_metrics(labels, scores, METRICS, window=case["sliding_window"])
+    for name, key in REFERENCE_KEY.items():
+        assert got[name] == pytest.approx(case["metrics"][key], abs=1e-9, rel=0), name
+
+
+@pytest.mark.parametrize("case", RANDOM, ids=[f"random{c['index']}" for c in RANDOM])
+def test_matches_tsbad_on_random_cases(case):
+    i = case["index"]
+    got = compute_metrics(RANDOM_ARRAYS[f"label_{i}"], RANDOM_ARRAYS[f"score_{i}"], METRICS,
+                          window=case["sliding_window"])
     for name, key in REFERENCE_KEY.items():
         assert got[name] == pytest.approx(case["metrics"][key], abs=1e-9, rel=0), name
 

@@ -65,16 +65,12 @@ def _existence(series: Series, window: int, rank: np.ndarray, n_thresholds: int)
     n_events = starts.size
     core = segment_reduce(np.minimum, rank, series.events)
     d = np.arange(1, half + 1)
-    big = n_thresholds  # larger than any rank: "nothing here"
-    left = np.minimum.accumulate(rank[np.clip(starts[:, None] - d, 0, n - 1)], axis=1) if half else None
-    right = np.minimum.accumulate(rank[np.clip(ends[:, None] + d, 0, n - 1)], axis=1) if half else None
+    nothing = np.full((n_events, 1), n_thresholds)  # larger than any rank
+    # lowest rank within h points outside each event, h = 0..H (E, H+1)
+    left = np.hstack([nothing, np.minimum.accumulate(rank[np.clip(starts[:, None] - d, 0, n - 1)], axis=1)])
+    right = np.hstack([nothing, np.minimum.accumulate(rank[np.clip(ends[:, None] + d, 0, n - 1)], axis=1)])
     halves = np.arange(window + 1) // 2  # (W+1,)
-    if half:
-        left = np.concatenate([np.full((n_events, 1), big), left], axis=1)
-        right = np.concatenate([np.full((n_events, 1), big), right], axis=1)
-        seg_min = np.minimum(np.minimum(core[None, :], left[:, halves].T), right[:, halves].T)  # (W+1, E)
-    else:
-        seg_min = np.broadcast_to(core, (window + 1, n_events))
+    seg_min = np.minimum(np.minimum(core[None, :], left[:, halves].T), right[:, halves].T)  # (W+1, E)
     # neighbours merge when e_i + h >= s_{i+1} - h
     merged = (2 * halves[:, None]) >= (starts[1:] - ends[:-1])[None, :]
     new_group = np.concatenate([np.ones((window + 1, 1), bool), ~merged], axis=1)
