@@ -159,7 +159,10 @@ def test_unknown_metric_lists_known():
 def test_resolve_window():
     t = np.arange(5000)
     assert resolve_window(100) == 100
-    assert resolve_window("period", np.sin(2 * np.pi * t / 48)) == 48
+    wave = np.sin(2 * np.pi * t / 48)
+    assert resolve_window("period", wave) == 48
+    wave[::97] = np.nan  # dropouts
+    assert resolve_window("period", np.column_stack([wave, t])) == 48
     assert dominant_period(np.random.default_rng(0).normal(size=3000)) is None
     with pytest.warns(UserWarning, match="No period"):
         assert resolve_window("period", np.random.default_rng(0).normal(size=3000)) == 100

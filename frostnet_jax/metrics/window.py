@@ -16,15 +16,18 @@ MIN_PERIOD_ACF = 0.1  # an autocorrelation peak below this is no period
 def dominant_period(values) -> int | None:
     """Lag of the highest autocorrelation peak in [3, min(n//2, 1000)], or None if there is none.
 
-    Args: values (n,) or (n, d) raw series; a 2-D series uses its first channel.
+    Args: values (n,) or (n, d) raw series; a 2-D series uses its first channel; NaN (dropouts) count as
+      the mean.
     Returns: the period in samples, or None when no peak reaches autocorrelation 0.1.
     References: the same rule as TSB-AD's find_length_rank (Liu et al., NeurIPS 2024).
     """
     x = np.asarray(values, dtype=np.float64)
     x = x[:, 0] if x.ndim == 2 else x
-    if x.ndim != 1 or not np.all(np.isfinite(x)):
-        raise DataError("values for the 'period' window rule must be a finite (n,) or (n, d) array.")
-    x = x - x.mean()
+    finite = np.isfinite(x)
+    if x.ndim != 1 or not finite.any():
+        raise DataError(f"values for the 'period' window rule must be an (n,) or (n, d) array with finite "
+                        f"values; got shape {np.shape(values)}.")
+    x = np.where(finite, x - x[finite].mean(), 0.0)
     n = x.size
     spectrum = np.fft.rfft(x, 2 * n)
     acf = np.fft.irfft(spectrum * np.conj(spectrum))[:n]
