@@ -19,7 +19,7 @@ class LSTMAEDetector(ReconstructionDetector):
     (faster inference; training keeps unroll 1, which compiles fastest).
     """
 
-    score_unroll: int = 8
+    score_unroll: int = 32
 
     def module(self, features: int) -> nn.Module:
         return LSTMAutoencoder(features=features, hidden=self.hidden, layers=self.layers)

@@ -20,29 +20,26 @@ def _cell(gates: jax.Array, c: jax.Array) -> tuple[jax.Array, jax.Array]:
 
 
 def lstm_scan(xproj: jax.Array, w_hh: jax.Array, steps: int, unroll: int = 1) -> jax.Array:
-    """Hidden states (B, steps, H) of an LSTM given its input projection.
+    """Hidden states (steps, B, H), time-major, of an LSTM given its input projection.
 
     Args:
-      xproj: (B, steps, 4H) input projection with bias, or (B, 4H) for an input
+      xproj: (steps, B, 4H) input projection with bias, or (B, 4H) for an input
         that is the same at every step (projected once, reused `steps` times).
       w_hh: (H, 4H) recurrent weights.
       steps: number of time steps.
       unroll: ``lax.scan`` unroll factor (1 for training; larger speeds inference).
     """
-    hidden = w_hh.shape[0]
-    batch = xproj.shape[0]
     constant = xproj.ndim == 2
+    batch, hidden = xproj.shape[-2], w_hh.shape[0]
 
     def step(carry, xp_t):
         h, c = carry
-        gates = (xproj if constant else xp_t) + h @ w_hh
-        h, c = _cell(gates, c)
+        h, c = _cell((xproj if constant else xp_t) + h @ w_hh, c)
         return (h, c), h
 
     zeros = jnp.zeros((batch, hidden), xproj.dtype)
-    xs = None if constant else jnp.swapaxes(xproj, 0, 1)  # (steps, B, 4H)
-    _, hs = jax.lax.scan(step, (zeros, zeros), xs, length=steps, unroll=unroll)
-    return jnp.swapaxes(hs, 0, 1)
+    _, hs = jax.lax.scan(step, (zeros, zeros), None if constant else xproj, length=steps, unroll=unroll)
+    return hs
 
 
 def _uniform(scale: float):
@@ -53,14 +50,14 @@ def _uniform(scale: float):
 
 
 class LSTMLayer(nn.Module):
-    """One LSTM layer's parameters; ``__call__`` maps an input projection to hidden states."""
+    """One LSTM layer's parameters; ``__call__`` maps a time-major input to hidden states."""
 
     hidden: int
     unroll: int = 1
 
     @nn.compact
     def __call__(self, x: jax.Array, steps: int) -> jax.Array:
-        """x: (B, steps, I) or (B, I) constant input -> hidden states (B, steps, H)."""
+        """x: (steps, B, I), or (B, I) constant over time -> hidden states (steps, B, H)."""
         h4 = 4 * self.hidden
         init = _uniform(self.hidden ** -0.5)  # PyTorch's LSTM initialisation
         w_ih = self.param("w_ih", init, (x.shape[-1], h4))
@@ -88,10 +85,10 @@ class LSTMAutoencoder(nn.Module):
     def __call__(self, x: jax.Array, train: bool = False) -> jax.Array:
         del train  # no stochastic layers
         steps = x.shape[1]
-        h = x
+        h = jnp.swapaxes(x, 0, 1)  # time-major (W, B, D): the scans need no transposes
         for i in range(self.layers):
             h = LSTMLayer(self.hidden, self.unroll, name=f"enc{i}")(h, steps)
-        h = h[:, -1]  # (B, H) latent: the encoder's last hidden state
+        h = h[-1]  # (B, H) latent: the encoder's last hidden state
         for i in range(self.layers):
             h = LSTMLayer(self.hidden, self.unroll, name=f"dec{i}")(h, steps)
-        return nn.Dense(self.features, name="out")(h)
+        return jnp.swapaxes(nn.Dense(self.features, name="out")(h), 0, 1)

@@ -27,6 +27,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import optax
+from jax.sharding import NamedSharding
+from jax.sharding import PartitionSpec as P
 
 from frostnet_jax.errors import TrainingError
 
@@ -40,10 +42,17 @@ class TrainConfig(NamedTuple):
     batch_size: int = 64
     lr: float = 1e-3
     patience: int = 0  # epochs without validation improvement before stopping; 0 = never stop early
+    devices: int = 1   # data parallelism: each minibatch split over this many devices, gradients averaged
 
-    def static(self) -> tuple[int, int]:
+    def static(self) -> tuple[int, int, int]:
         """The fields compiled into the program."""
-        return self.batch_size, self.patience
+        return self.batch_size, self.patience, self.devices
+
+
+def host_devices() -> int:
+    """Devices a single fit can split minibatches over: the CPU's host devices (1 unless a process sets
+    ``--xla_force_host_platform_device_count``, best with single-threaded devices), else 1."""
+    return jax.local_device_count() if jax.default_backend() == "cpu" else 1
 
 
 class TrainState(NamedTuple):
@@ -93,8 +102,12 @@ def _step_errors(model: nn.Module, params: Params, x: jax.Array, key: jax.Array 
     return jnp.mean((y - x) ** 2, axis=-1)
 
 
-def train_step(model: nn.Module) -> Callable:
-    """The pure step ``(state, batch (B, W, D), key) -> (state, loss ())``: one Adam step on the MSE."""
+def train_step(model: nn.Module, axis_name: str | None = None) -> Callable:
+    """The pure step ``(state, batch (B, W, D), key) -> (state, loss ())``: one Adam step on the MSE.
+
+    With `axis_name` (inside ``shard_map``), `batch` is this device's share and
+    the loss and gradients are averaged over the axis before the update.
+    """
     tx = optimizer()
 
     def loss_fn(params, batch, key):
@@ -102,6 +115,8 @@ def train_step(model: nn.Module) -> Callable:
 
     def step(state: TrainState, batch: jax.Array, key: jax.Array) -> tuple[TrainState, jax.Array]:
         loss, grads = jax.value_and_grad(loss_fn)(state.params, batch, key)
+        if axis_name is not None:
+            loss, grads = jax.lax.pmean((loss, grads), axis_name)
         updates, opt_state = tx.update(grads, state.opt_state, state.params)
         return state._replace(params=optax.apply_updates(state.params, updates), opt_state=opt_state), loss
 
@@ -116,8 +131,13 @@ def _mean_error(model: nn.Module, params: Params, chunks: jax.Array, weights: ja
 
 def _epoch_fn(model: nn.Module, config: TrainConfig) -> Callable:
     """``(state, windows (N, W, D), val (C, B, W, D) | None, val_w (C, B) | None, data_key, epoch ())
-    -> (state, train_loss (), val_loss ())``; the epoch's key is ``fold_in(data_key, epoch)``."""
-    step = train_step(model)
+    -> (state, train_loss (), val_loss ())``; the epoch's key is ``fold_in(data_key, epoch)``.
+
+    With ``config.devices > 1`` the function runs under ``shard_map`` over axis "data":
+    every device draws the same order and trains on its slice of each minibatch.
+    """
+    parallel = config.devices > 1
+    step = train_step(model, "data" if parallel else None)
 
     def epoch(state, windows, val, val_w, data_key, index):
         key = jax.random.fold_in(data_key, index)
@@ -126,6 +146,11 @@ def _epoch_fn(model: nn.Module, config: TrainConfig) -> Callable:
         n_batches = n // batch  # drop_last, as the original
         perm_key, step_key = jax.random.split(key)
         order = jax.random.permutation(perm_key, n)[: n_batches * batch].reshape(n_batches, batch)
+
+        if parallel:  # this device's share of every minibatch, and its own masking key
+            device = jax.lax.axis_index("data")
+            order = jnp.take(order.reshape(n_batches, config.devices, -1), device, axis=1)
+            step_key = jax.random.fold_in(step_key, device)
 
         def body(s, inp):
             idx, k = inp
@@ -247,11 +272,19 @@ def fit(key: jax.Array, model: nn.Module, config: TrainConfig, windows: np.ndarr
     Returns:
       FitResult; with validation, ``state.best_params`` are the lowest-validation-loss parameters.
     """
+    if min(config.batch_size, len(windows)) % config.devices:
+        config = config._replace(devices=1)
     x, val, val_w = _prepare(windows, val_windows)
     state, data_key, dt0 = _start(key, model, config, *windows.shape[1:])
-    exe, dt = compiled("epoch", lambda: _epoch_fn(model, config), (model, config.static()),
-                       state, x, val, val_w, data_key, np.int32(0))
-    state, th, vh = _run_epochs(exe, state, x, val, val_w, data_key, epochs, label, [seed])
+    args = (state, x, val, val_w, data_key)
+    build = lambda: _epoch_fn(model, config)  # noqa: E731
+    if config.devices > 1:
+        mesh = jax.make_mesh((config.devices,), ("data",), devices=jax.devices()[:config.devices])
+        args = jax.device_put(args, NamedSharding(mesh, P()))
+        build = lambda: jax.shard_map(_epoch_fn(model, config), mesh=mesh, in_specs=P(),  # noqa: E731
+                                      out_specs=P(), check_vma=False)
+    exe, dt = compiled("epoch", build, (model, config.static()), *args, np.int32(0))
+    state, th, vh = _run_epochs(exe, *args, epochs, label, [seed])
     return FitResult(state, th[0], vh[0], dt0 + dt)
 
 
@@ -266,6 +299,7 @@ def fit_seeds(keys: Sequence[jax.Array], model: nn.Module, config: TrainConfig, 
     Returns a FitResult whose state leaves and histories have a leading (K,) axis.
     """
     seeds = list(range(len(keys))) if seeds is None else list(seeds)
+    config = config._replace(devices=1)
     x, val, val_w = _prepare(windows, val_windows)
     starts = [_start(k, model, config, *windows.shape[1:]) for k in keys]
     stack, dt_stack = compiled("stack", lambda: lambda *trees: jax.tree.map(lambda *a: jnp.stack(a), *trees),
