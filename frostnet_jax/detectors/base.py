@@ -25,8 +25,8 @@ from frostnet_jax.data.windows import sliding_windows, windows_to_timestamps
 from frostnet_jax.detector import Detector, as_series
 from frostnet_jax.errors import CheckpointError, ConfigError, DataError
 from frostnet_jax.registry import DETECTORS
-from frostnet_jax.train import (FitResult, TrainConfig, fit, fit_seeds, load_checkpoint, restore_params,
-                                save_checkpoint, seed_key, window_errors)
+from frostnet_jax.train import (FitResult, TrainConfig, fit, fit_seeds, host_devices, load_checkpoint,
+                                restore_params, save_checkpoint, seed_key, window_errors)
 
 FORMAT = "frostnet-jax-detector"
 
@@ -40,6 +40,8 @@ class ReconstructionDetector(Detector):
       batch_size, lr, epochs: Adam on the MSE, drop-last minibatches.
       patience: with x_val, stop after this many epochs without a lower validation
         loss (0: never stop early); with x_val the lowest-validation-loss model is kept.
+    On a CPU with several host devices (a worker that set
+    ``--xla_force_host_platform_device_count``) each minibatch is split over them.
     Fitted attributes: params_, scaler_, history_ {"train_loss", "val_loss"} per
     epoch, timings_ {"compile_s", "fit_s", "score_s", "path"}, fit_path_ ("single",
     "loop" or "vmap": how the seed was trained).
@@ -88,7 +90,8 @@ class ReconstructionDetector(Detector):
         if not self.lr > 0 or self.patience < 0:
             raise ConfigError(f"{type(self).__name__}: lr must be > 0 and patience >= 0 "
                               f"(got lr={self.lr!r}, patience={self.patience!r}).")
-        return TrainConfig(batch_size=self.batch_size, lr=float(self.lr), patience=int(self.patience))
+        return TrainConfig(batch_size=self.batch_size, lr=float(self.lr), patience=int(self.patience),
+                           devices=host_devices())
 
     def _windows(self, x: np.ndarray, stride: int) -> np.ndarray:
         return sliding_windows(apply_scaler(x, self.scaler_), self.window, stride).astype(np.float32)

@@ -6,11 +6,11 @@ import os
 import jax
 
 from frostnet_jax.train.checkpoint import load_checkpoint, restore_params, save_checkpoint
-from frostnet_jax.train.trainer import (FitResult, TrainConfig, TrainState, fit, fit_seeds, init_state,
-                                        seed_key, train_step, window_errors)
+from frostnet_jax.train.trainer import (FitResult, TrainConfig, TrainState, fit, fit_seeds, host_devices,
+                                        init_state, seed_key, train_step, window_errors)
 
 __all__ = ["FitResult", "TrainConfig", "TrainState", "enable_compilation_cache", "fit", "fit_seeds",
-           "init_state", "load_checkpoint", "restore_params", "save_checkpoint", "seed_key",
+           "host_devices", "init_state", "load_checkpoint", "restore_params", "save_checkpoint", "seed_key",
            "train_step", "window_errors"]
 
 
