@@ -33,7 +33,12 @@ def _threshold_rank(s: np.ndarray, n_thresholds: int) -> np.ndarray:
 
 
 def _soft_credit(series: Series, window: int, rank: np.ndarray, n_thresholds: int) -> np.ndarray:
-    """E (W+1, T): summed soft label of the normal points predicted, per window and threshold."""
+    """E (W+1, T): summed soft label of the normal points predicted, per window and threshold.
+
+    A normal point within w//2 of one event edge only, at distance d, has soft label f_w(d) =
+    sqrt(1 - d/w): those add up as f (W+1, H) @ counts (H, T). Points near several edges (clipped sums)
+    are summed point by point; there are few unless events are closer than the window.
+    """
     y, n = series.y, series.n
     starts, ends = series.events
     half = window // 2
@@ -42,19 +47,26 @@ def _soft_credit(series: Series, window: int, rank: np.ndarray, n_thresholds: in
     d = np.arange(1, half + 1)
     pos = np.concatenate([(ends[:, None] + d).ravel(), (starts[:, None] - d).ravel()])
     dist = np.tile(d, 2 * starts.size)
-    keep = (pos >= 0) & (pos < n)
+    inside = (pos >= 0) & (pos < n)
+    keep = inside & ~y[np.where(inside, pos, 0)]  # normal points only; anomalies count fully anyway
     pos, dist = pos[keep], dist[keep]
-    where, col = np.unique(pos, return_inverse=True)
-    # counts[d-1, u]: how many event edges lie at distance d from candidate point u
-    counts = np.bincount((dist - 1) * where.size + col, minlength=half * where.size).reshape(half, where.size)
     w = np.arange(window + 1)[:, None]
     with np.errstate(divide="ignore", invalid="ignore"):
-        shape = np.where(d[None, :] <= w // 2, np.sqrt(np.maximum(1 - d[None, :] / w, 0.0)), 0.0)  # (W+1, H)
-    soft = np.minimum(shape @ counts, 1.0)[:, ~y[where]]  # (W+1, U) normal candidates only
-    r = rank[where[~y[where]]]
-    order = np.argsort(r, kind="stable")
-    cum = np.concatenate([np.zeros((window + 1, 1)), np.cumsum(soft[:, order], axis=1)], axis=1)
-    return cum[:, np.searchsorted(r[order], np.arange(n_thresholds), side="right")]
+        f = np.where(d[None, :] <= w // 2, np.sqrt(np.maximum(1 - d[None, :] / w, 0.0)), 0.0)  # (W+1, H)
+    edges_near = np.bincount(pos, minlength=n)[pos]
+    one = edges_near == 1
+    counts = np.bincount((dist[one] - 1) * n_thresholds + rank[pos[one]], minlength=half * n_thresholds)
+    credit = f @ np.cumsum(counts.reshape(half, n_thresholds), axis=1)
+    pos, dist = pos[~one], dist[~one]
+    if pos.size:
+        r = rank[pos]
+        order = np.lexsort((pos, r))  # by rank, then point: the entries of one point are adjacent
+        pos, dist, r = pos[order], dist[order], r[order]
+        first = np.r_[0, np.flatnonzero(np.diff(pos)) + 1]
+        soft = np.minimum(np.add.reduceat(f.T[dist - 1], first, axis=0), 1.0)  # (U, W+1), by rank
+        cum = np.concatenate([np.zeros((1, window + 1)), np.cumsum(soft, axis=0)], axis=0)
+        credit += cum[np.searchsorted(r[first], np.arange(n_thresholds), side="right")].T
+    return credit
 
 
 def _existence(series: Series, window: int, rank: np.ndarray, n_thresholds: int):
