@@ -52,7 +52,7 @@ def test_failed_cell_is_recorded_and_shown(tmp_path):
     raw = tiny_suite_dict(detector=[{"name": "iforest", "params": {"window": 700}}, {"name": "zscore"}])
     suite = parse_suite(raw)
     summary = run_suite(suite, tmp_path, workers=1)
-    assert len(summary.failed) == 2 and "shorter than the window" in summary.failed[0][1]
+    assert len(summary.failed) == 2 and "needs at least 700" in summary.failed[0][1]
     assert "seed 0" in summary.failed[0][1] or "seed 1" in summary.failed[0][1]
     report = build_report(suite, [tmp_path], tmp_path, figures_on=False)
     assert "failed" in report.headline

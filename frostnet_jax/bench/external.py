@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from frostnet_jax import __version__, load_dataset
-from frostnet_jax.bench.cells import Cell, base_record, dataset_arrays, dataset_record
+from frostnet_jax.bench.cells import base_record, dataset_arrays, dataset_record, suite_cells
 from frostnet_jax.bench.storage import write_cell
 from frostnet_jax.bench.suite import DetectorSpec, Suite
 from frostnet_jax.data.preprocess import fill_missing
@@ -55,11 +55,10 @@ def import_scores(suite: Suite, folder: Path, name: str, out: Path) -> Suite:
             files[(ds, seed)] = hits[0]
     digest = hashlib.sha256(b"".join(p.read_bytes() for p in files.values())).hexdigest()[:16]
     spec = DetectorSpec(name="external", params={"source": name, "sha256": digest}, label=name)
-    for (ds_name, seed), path in files.items():
-        ds = load_dataset(ds_name, seed=seed, **suite.dataset_params.get(ds_name, {}))
+    for cell in suite_cells(dataclasses.replace(suite, detectors=(spec,)), __version__):
+        path = files[(cell.dataset, cell.seed)]
+        ds = load_dataset(cell.dataset, seed=cell.data_seed, **cell.dataset_params)
         scores = read_score_file(path, ds.n)
-        cell = Cell(detector=spec, dataset=ds_name, dataset_params=suite.dataset_params.get(ds_name, {}),
-                    seed=seed, scaler=suite.scaler, version=__version__)
         record = {**base_record(cell), "status": "ok", "fit_s": float("nan"), "score_s": float("nan"),
                   "compile_s": float("nan"), "source_file": str(path), **dataset_record(ds)}
         write_cell(Path(out) / "cells", cell.key, record, dataset_arrays(ds, fill_missing(ds.values)[1], scores))

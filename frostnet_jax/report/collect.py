@@ -75,7 +75,7 @@ def cell_metrics(suite: Suite, stored: StoredCell, window: int) -> list[dict[str
             "params_hash": rec["params_hash"], "dataset": rec["dataset"],
             "difficulty": _difficulty(rec["dataset"]), "seed": rec["seed"], "window": window,
             "fit_s": rec.get("fit_s", np.nan), "score_s": rec.get("score_s", np.nan),
-            "compile_s": rec.get("compile_s", np.nan), "status": rec.get("status")}
+            "compile_s": rec.get("compile_s", np.nan), "status": rec.get("status"), "reason": ""}
     if not stored.ok:
         return [{**base, "metric": "status", "value": np.nan, "reason": rec.get("reason", "")}]
     a = stored.arrays
@@ -109,7 +109,6 @@ def collect(suite: Suite, folders: list[Path]) -> Collected:
             for row in cell_metrics(suite, stored, windows.get(stored.cell.dataset, 0))]
     columns = ID_COLUMNS + ["metric", "value", "window", "fit_s", "score_s", "compile_s", "status", "reason"]
     frame = pd.DataFrame(rows, columns=columns)
-    frame["reason"] = frame["reason"].fillna("")
     return Collected(suite=suite, cells=cells, metrics=frame, missing=missing, windows=windows)
 
 
