@@ -130,7 +130,7 @@ def parse_suite(raw: dict[str, Any], source: str = "<suite>") -> Suite:
     """Validate a parsed TOML document and freeze it into a Suite."""
     from frostnet_jax import list_datasets, list_detectors
     from frostnet_jax.metrics import METRICS
-    from frostnet_jax.registry import DETECTORS, check_kwargs
+    from frostnet_jax.registry import DATASETS, DETECTORS, check_kwargs
     from frostnet_jax.thresholds import THRESHOLD_RULES
 
     unknown_top = set(raw) - {"suite", "threshold", "detector"}
@@ -165,6 +165,13 @@ def parse_suite(raw: dict[str, Any], source: str = "<suite>") -> Suite:
     dataset_params = head.get("dataset_params", {})
     _require(isinstance(dataset_params, dict) and set(dataset_params) <= set(datasets), source,
              "dataset_params keys must be datasets of the suite.")
+    for ds, params in dataset_params.items():
+        _require(isinstance(params, dict) and "seed" not in params, source,
+                 f"dataset_params of {ds!r} must be a table without 'seed'.")
+        try:
+            check_kwargs(DATASETS.get(ds), params, f"dataset {ds!r}")
+        except ConfigError as exc:
+            raise ConfigError(f"{source}: [suite.dataset_params]: {exc}") from None
     threshold = dict(raw.get("threshold", {"rule": "spot"}))
     rule = threshold.get("rule")
     _require(rule in THRESHOLD_RULES, source, unknown_name_message("threshold rule", rule, THRESHOLD_RULES))
