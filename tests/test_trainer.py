@@ -1,4 +1,9 @@
 """The shared trainer's contract, run over every neural detector in one table."""
+import json
+import os
+import subprocess
+import sys
+
 import jax
 import jax.monitoring
 import numpy as np
@@ -120,3 +125,21 @@ def test_early_stopping_keeps_best_and_stops():
 def test_window_longer_than_training_split(name, hp):
     with pytest.raises(fj.DataError, match="window"):
         fj.make_detector(name, **hp).fit(series(n=5))
+
+
+@pytest.mark.slow
+def test_data_parallel_over_two_host_devices_matches_one_device():
+    """A worker with 2 single-thread host devices splits each minibatch (shard_map); same model up to rounding."""
+    code = ("import json, sys, numpy as np, frostnet_jax as fj\n"
+            "x = np.array(json.loads(sys.stdin.read()))\n"
+            "d = fj.make_detector('lstm_ae', window=8, hidden=8, epochs=2, batch_size=16).fit(x)\n"
+            "print(json.dumps([d.timings_['devices'], d.score(x).tolist()]))")
+    env = dict(os.environ, JAX_PLATFORMS="cpu", XLA_FLAGS="--xla_force_host_platform_device_count=2 "
+               "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1")
+    x = series()
+    out = subprocess.run([sys.executable, "-c", code], input=json.dumps(x.tolist()), env=env,
+                         capture_output=True, text=True, check=True, timeout=120)
+    devices, scores = json.loads(out.stdout.strip().splitlines()[-1])
+    single = fj.make_detector("lstm_ae", window=8, hidden=8, epochs=2, batch_size=16).fit(x)
+    assert devices == 2 and single.timings_["devices"] == 1
+    np.testing.assert_allclose(scores, single.score(x), rtol=1e-3, atol=1e-6)

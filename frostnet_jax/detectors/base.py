@@ -43,7 +43,7 @@ class ReconstructionDetector(Detector):
     On a CPU with several host devices (a worker that set
     ``--xla_force_host_platform_device_count``) each minibatch is split over them.
     Fitted attributes: params_, scaler_, history_ {"train_loss", "val_loss"} per
-    epoch, timings_ {"compile_s", "fit_s", "score_s", "path"}, fit_path_ ("single",
+    epoch, timings_ {"compile_s", "fit_s", "score_s", "path", "devices"}, fit_path_ ("single",
     "loop" or "vmap": how the seed was trained).
     """
 
@@ -120,7 +120,8 @@ class ReconstructionDetector(Detector):
         self.history_ = {"train_loss": train[:ran].tolist(),
                          "val_loss": val[:ran].tolist() if np.isfinite(val).any() else []}
         self.fit_path_ = path
-        self.timings_ = {"compile_s": result.compile_s, "fit_s": fit_s, "score_s": 0.0, "path": path}
+        self.timings_ = {"compile_s": result.compile_s, "fit_s": fit_s, "score_s": 0.0, "path": path,
+                         "devices": result.devices}
 
     def fit_seeds(self, seeds: Sequence[int], x_train: Any, x_val: Any = None,
                   path: str | None = None) -> list[Detector]:
@@ -209,5 +210,5 @@ def load_detector(path: str | os.PathLike, expected: dict[str, Any] | None = Non
     det.n_features_ = d
     det.history_ = meta["history"]
     det.fit_path_ = "loaded"
-    det.timings_ = {"compile_s": 0.0, "fit_s": 0.0, "score_s": 0.0, "path": "loaded"}
+    det.timings_ = {"compile_s": 0.0, "fit_s": 0.0, "score_s": 0.0, "path": "loaded", "devices": 1}
     return det

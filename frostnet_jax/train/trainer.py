@@ -73,6 +73,7 @@ class FitResult(NamedTuple):
     train_loss: np.ndarray  # (E,) or (K, E) mean training loss per epoch (NaN after a seed stopped)
     val_loss: np.ndarray    # (E,) or (K, E) validation loss per epoch (NaN without validation)
     compile_s: float        # seconds spent compiling (0 when every program was cached)
+    devices: int = 1        # devices each minibatch was split over (data parallelism)
 
 
 def optimizer() -> optax.GradientTransformation:
@@ -285,7 +286,7 @@ def fit(key: jax.Array, model: nn.Module, config: TrainConfig, windows: np.ndarr
                                       out_specs=P(), check_vma=False)
     exe, dt = compiled("epoch", build, (model, config.static()), *args, np.int32(0))
     state, th, vh = _run_epochs(exe, *args, epochs, label, [seed])
-    return FitResult(state, th[0], vh[0], dt0 + dt)
+    return FitResult(state, th[0], vh[0], dt0 + dt, config.devices)
 
 
 def fit_seeds(keys: Sequence[jax.Array], model: nn.Module, config: TrainConfig, windows: np.ndarray,
