@@ -91,6 +91,10 @@ def build_report(suite: Suite, folders: list[Path], out_dir: Path, figures_on: b
         files += _figures(c, head_metric, head_summary, comparison, out_dir / "figures")
     failed = c.metrics[c.metrics["status"] == "failed"][["label", "dataset", "seed", "reason"]]
     notes = [f"- {len(c.missing)} cell(s) not computed yet." if c.missing else ""]
+    no_thr = c.metrics[(c.metrics["metric"] == "threshold") & (c.metrics["reason"] != "")]
+    if len(no_thr):
+        notes.append("Cells without an operating point (excluded from the operating-point tables):\n" +
+                     "\n".join(f"- {r.label} on {r.dataset} (seed {r.seed}): {r.reason}" for r in no_thr.itertuples()))
     if len(failed):
         notes.append("Failed cells:\n" + "\n".join(f"- {r.label} on {r.dataset} (seed {r.seed}): {r.reason}"
                                                    for r in failed.itertuples()))

@@ -13,7 +13,7 @@ from frostnet_jax import __version__
 from frostnet_jax.bench.cells import Cell, suite_cells
 from frostnet_jax.bench.storage import cell_is_complete, read_cell_arrays, read_cell_record
 from frostnet_jax.bench.suite import Suite
-from frostnet_jax.errors import CheckpointError
+from frostnet_jax.errors import CheckpointError, FrostNetError
 from frostnet_jax.metrics import METRICS, compute_metrics, operating_point, resolve_window
 from frostnet_jax.thresholds import fit_threshold
 
@@ -89,7 +89,11 @@ def cell_metrics(suite: Suite, stored: StoredCell, window: int) -> list[dict[str
     for name, value in values.items():
         rows.append({**base, "metric": name, "value": value})
     params = {k: v for k, v in suite.threshold.items() if k != "rule"}
-    threshold = fit_threshold(suite.threshold["rule"], a["scores"][val], **params)
+    try:
+        threshold = fit_threshold(suite.threshold["rule"], a["scores"][val], **params)
+    except FrostNetError as exc:  # no operating point for this cell; said in the report
+        rows.append({**base, "metric": "threshold", "value": np.nan, "reason": f"threshold: {exc}"})
+        return rows
     op = operating_point(labels, scores, threshold, anomaly_type=a["anomaly_type"][test],
                          timestamps=a["timestamps"][test].astype("datetime64[ns]"))
     rows.append({**base, "metric": "threshold", "value": threshold})
