@@ -90,10 +90,11 @@ def main(argv=None) -> None:
     ap.add_argument("--tsbad-python", help="interpreter of a venv with TSB-AD installed")
     ap.add_argument("--reference-script", type=Path, default=REFERENCE_SCRIPT, help="path to tsbad_metrics.py")
     ap.add_argument("--repeats", type=int, default=5)
+    ap.add_argument("--cases", nargs="+", choices=[c.name for c in CASES], default=[c.name for c in CASES])
     a = ap.parse_args(argv)
 
     print(f"{'case':<10} {'metrics':<18} {'ours first s':>12} {'ours warm s':>12} {'reference s':>12} {'ratio':>8}")
-    for case in CASES:
+    for case in (c for c in CASES if c.name in a.cases):
         first, warm = time_ours(case, a.repeats)
         what = "VUS-PR+VUS-ROC" if len(case.metrics) == 2 else f"all {len(case.metrics)}"
         ref = time_reference(case, a.tsbad_python, a.reference_script) if a.tsbad_python else None

@@ -56,7 +56,7 @@ def _soft_credit(series: Series, window: int, rank: np.ndarray, n_thresholds: in
     edges_near = np.bincount(pos, minlength=n)[pos]
     one = edges_near == 1
     counts = np.bincount((dist[one] - 1) * n_thresholds + rank[pos[one]], minlength=half * n_thresholds)
-    credit = f @ np.cumsum(counts.reshape(half, n_thresholds), axis=1)
+    credit = f @ np.cumsum(counts.reshape(half, n_thresholds), axis=1, dtype=np.float64)
     pos, dist = pos[~one], dist[~one]
     if pos.size:
         r = rank[pos]
