@@ -108,6 +108,7 @@ def _recall(series: Series, zones: np.ndarray) -> np.ndarray:
 
 
 def affiliation_f_of(series: Series) -> float:
+    """Affiliation-F (oracle) of a Series with both classes; see `affiliation_f`."""
     zones = _zones(series)
     precision, recall = _precision(series, zones), _recall(series, zones)
     f = 2 * precision * recall / (precision + recall + EVENT_F1_EPS)

@@ -16,6 +16,7 @@ RANGE_ALPHA = 0.2  # weight of existence in range recall (Tatbul et al.; TSB-AD'
 
 
 def pa_f1_of(series: Series) -> float:
+    """PA-F1 (oracle) of a Series with both classes; see `pa_f1`."""
     y, rank, events = series.y, series.oracle_rank, series.events
     t = N_ORACLE_THRESHOLDS
     hit_rank = segment_reduce(np.maximum, rank, events)
@@ -30,6 +31,7 @@ def pa_f1_of(series: Series) -> float:
 
 
 def event_f1_of(series: Series) -> float:
+    """Event-F1 (oracle) of a Series with both classes; see `event_f1`."""
     y, rank, n = series.y, series.oracle_rank, series.n
     t = N_ORACLE_THRESHOLDS
     starts, ends = series.events
@@ -81,6 +83,7 @@ def _range_precision(series: Series) -> np.ndarray:
 
 
 def range_f1_of(series: Series) -> float:
+    """Range-F1 (oracle) of a Series with both classes; see `range_f1`."""
     recall, precision = _range_recall(series), _range_precision(series)
     with np.errstate(invalid="ignore", divide="ignore"):
         f1 = np.where(recall + precision > 0, 2 * recall * precision / (recall + precision), 0.0)

@@ -9,6 +9,7 @@ F1_EPS = 1e-5  # TSB-AD's Standard-F1 adds 1e-5 to the denominator of 2PR/(P+R);
 
 
 def auc_pr_of(series: Series) -> float:
+    """AUC-PR of a Series with both classes; see `auc_pr`."""
     tps, fps, _ = series.point_curve
     precision = tps / (tps + fps)
     recall = tps / tps[-1]
@@ -16,6 +17,7 @@ def auc_pr_of(series: Series) -> float:
 
 
 def auc_roc_of(series: Series) -> float:
+    """AUC-ROC of a Series with both classes; see `auc_roc`."""
     tps, fps, _ = series.point_curve
     tpr = np.r_[0.0, tps / tps[-1]]
     fpr = np.r_[0.0, fps / fps[-1]]
@@ -31,11 +33,13 @@ def _f1_curve(series: Series) -> tuple[np.ndarray, np.ndarray]:
 
 
 def best_f1_of(series: Series) -> float:
+    """Best-F1 (oracle) of a Series with both classes; see `best_f1`."""
     f1, _ = _f1_curve(series)
     return float(max(f1.max(), 0.0))
 
 
 def best_f1_threshold_of(series: Series) -> float:
+    """ORACLE threshold (alarm where score >= it) reaching `best_f1_of`."""
     f1, thresholds = _f1_curve(series)
     return float(thresholds[np.argmax(f1)])
 
