@@ -280,12 +280,15 @@ def fit(key: jax.Array, model: nn.Module, config: TrainConfig, windows: np.ndarr
     args = (state, x, val, val_w, data_key)
     build = lambda: _epoch_fn(model, config)  # noqa: E731
     if config.devices > 1:
-        mesh = jax.make_mesh((config.devices,), ("data",), devices=jax.devices()[:config.devices])
+        mesh = jax.make_mesh((config.devices,), ("data",), devices=jax.devices()[:config.devices],
+                             axis_types=(jax.sharding.AxisType.Auto,))
         args = jax.device_put(args, NamedSharding(mesh, P()))
         build = lambda: jax.shard_map(_epoch_fn(model, config), mesh=mesh, in_specs=P(),  # noqa: E731
                                       out_specs=P(), check_vma=False)
     exe, dt = compiled("epoch", build, (model, config.static()), *args, np.int32(0))
     state, th, vh = _run_epochs(exe, *args, epochs, label, [seed])
+    if config.devices > 1:  # replicated -> one device, so scoring and saving see plain arrays
+        state = jax.device_put(state, jax.devices()[0])
     return FitResult(state, th[0], vh[0], dt0 + dt, config.devices)
 
 
