@@ -37,8 +37,12 @@ def _provenance() -> str:
 
 def _footer(c: Collected, n_seeds: int) -> str:
     windows = sorted(set(c.windows.values()))
-    window = (f"window {windows[0]}" if len(windows) == 1 else
-              "windows " + ", ".join(f"{d}={w}" for d, w in c.windows.items()))
+    if len(windows) == 1:
+        window = f"window {windows[0]}"
+    elif windows:
+        window = "windows " + ", ".join(f"{d}={w}" for d, w in c.windows.items())
+    else:
+        window = "no computed window"
     thr = ", ".join(f"{k}={v}" for k, v in c.suite.threshold.items() if k != "rule")
     return (f"Mean ± 95% CI (t) over {n_seeds} seeds; test split; VUS/range metrics at {window} "
             f"(rule: {c.suite.window}); threshold {c.suite.threshold['rule']}({thr}) fitted on validation "
