@@ -36,7 +36,7 @@ def _soft_credit(series: Series, window: int, rank: np.ndarray, n_thresholds: in
     """E (W+1, T): summed soft label of the normal points predicted, per window and threshold.
 
     A normal point within w//2 of one event edge only, at distance d, has soft label f_w(d) =
-    sqrt(1 - d/w): those add up as f (W+1, H) @ counts (H, T). Points near several edges (clipped sums)
+    sqrt(1 - d/w): those add up as f (W+1, H) times counts (H, T). Points near several edges (clipped sums)
     are summed point by point; there are few unless events are closer than the window.
     """
     y, n = series.y, series.n
@@ -56,7 +56,8 @@ def _soft_credit(series: Series, window: int, rank: np.ndarray, n_thresholds: in
     edges_near = np.bincount(pos, minlength=n)[pos]
     one = edges_near == 1
     counts = np.bincount((dist[one] - 1) * n_thresholds + rank[pos[one]], minlength=half * n_thresholds)
-    credit = f @ np.cumsum(counts.reshape(half, n_thresholds), axis=1, dtype=np.float64)
+    cum_counts = np.cumsum(counts.reshape(half, n_thresholds), axis=1, dtype=np.float64)
+    credit = np.einsum("wh,hk->wk", f, cum_counts)  # not BLAS: its threads stall on a busy machine
     pos, dist = pos[~one], dist[~one]
     if pos.size:
         r = rank[pos]
