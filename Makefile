@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml constraints.txt
 	@touch $(STAMP)
 
 bench: $(STAMP)
-	$(PY) -m frostnet_jax bench --suite $(SUITE)
+	$(PY) -m frostnet_jax bench --suite $(SUITE) $(if $(filter default,$(SUITE)),--readme results/README.md)
 
 bench-quick: $(STAMP)
 	$(PY) -m frostnet_jax bench --suite quick

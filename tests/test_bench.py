@@ -120,8 +120,9 @@ def test_cli_bench_prints_table_and_narrows(tmp_path, capsys):
         'metrics = ["vus_pr", "auc_pr"]\n[suite.dataset_params]\n"original" = { n = 600 }\n'
         '[threshold]\nrule = "quantile"\nq = 0.99\n[[detector]]\nname = "zscore"\n[[detector]]\nname = "random"\n')
     code = main(["bench", "--suite-file", str(suite_file), "--workers", "1", "--out", str(tmp_path / "r"),
-                 "--detectors", "zscore", "--seeds", "0", "--no-figures"])
+                 "--detectors", "zscore", "--seeds", "0", "--no-figures", "--readme", str(tmp_path / "R.md")])
     out = capsys.readouterr().out
+    assert "### VUS-PR" in (tmp_path / "R.md").read_text()
     assert code == 0 and "VUS-PR" in out and "zscore" in out and "random" not in out.split("VUS-PR")[1]
     assert "1 cells: 1 computed" in out
 

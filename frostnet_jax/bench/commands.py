@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
 from frostnet_jax.bench.suite import Suite, load_suite
@@ -53,6 +54,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="seeds of a detector: worker processes (CPU default) or one vmapped program "
                         "(accelerator default; needs `data_seed` in the suite to group seeds)")
     p.add_argument("--no-figures", action="store_true", help="skip figures (tables only)")
+    p.add_argument("--readme", type=Path, help="also write a results page (headline table and figures) here")
     p.set_defaults(func=cmd_bench)
 
     p = sub.add_parser("report", help="recompute metrics, tables and figures from stored results (no training)")
@@ -87,8 +89,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from frostnet_jax.bench.runner import run_suite
-    from frostnet_jax.report.build import build_report
+    from frostnet_jax.report.build import build_report, write_results_readme
 
+    start = time.perf_counter()
     suite = _suite(args)
     out = args.out or RESULTS_DIR / suite.name
     bar = tqdm(total=None, desc=f"suite {suite.name}", unit="cell", file=sys.stderr, dynamic_ncols=True)
@@ -104,6 +107,11 @@ def cmd_bench(args: argparse.Namespace) -> int:
     print(f"{summary.total} cells: {summary.computed} computed, {summary.reused} reused from {out}/cells "
           f"({summary.seconds:.1f} s).")
     report = build_report(suite, [out], out, figures_on=not args.no_figures)
+    if args.readme:
+        minutes = (time.perf_counter() - start) / 60
+        write_results_readme(report, out, args.readme,
+                             f"The last `bench` call computed {summary.computed} of {summary.total} cells "
+                             f"in {minutes:.1f} min (reused {summary.reused}).")
     _print_report(report, out)
     if summary.failed:
         print(f"{len(summary.failed)} cell(s) failed (shown as failed in the tables):")

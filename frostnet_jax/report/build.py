@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 from pathlib import Path
 
 import numpy as np
@@ -107,6 +108,26 @@ def build_report(suite: Suite, folders: list[Path], out_dir: Path, figures_on: b
     atomic_write_text(out_dir / "summary.md", summary_md)
     files.append(out_dir / "summary.md")
     return Report(headline=headline, files=files, collected=c)
+
+
+def write_results_readme(report: Report, out_dir: Path, path: Path, run_note: str = "") -> Path:
+    """A page for readers of the repository: the headline table and figures of a committed run."""
+    path, out_dir = Path(path), Path(out_dir)
+    rel = os.path.relpath(out_dir, path.parent)
+    suite = report.collected.suite
+    figs = sorted(p.name for p in report.files if p.suffix == ".png")
+    lines = [f"# Committed results: suite `{suite.name}`", "",
+             f"{suite.description} Regenerate with `make bench` (`python -m frostnet_jax bench --suite "
+             f"{suite.name}`); every number below is derived from `{rel}/cells/` by code.", ""]
+    if run_note:
+        lines += [f"{run_note} The machine and versions are in `{rel}/env.json`.", ""]
+    lines += [report.headline, "",
+              f"All tables (Markdown, LaTeX, CSV): [`{rel}/tables/`]({rel}/tables/); every table in one page: "
+              f"[`{rel}/summary.md`]({rel}/summary.md); long-form metrics: [`{rel}/metrics.csv`]({rel}/metrics.csv).",
+              "", "## Figures", ""]
+    lines += [f"![{name}]({rel}/figures/{name})" for name in figs]
+    atomic_write_text(path, "\n".join(lines) + "\n")
+    return path
 
 
 def _operating_tables(c: Collected, detectors: list[str], tables_dir: Path, footer: str,
