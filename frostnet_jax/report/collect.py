@@ -14,7 +14,8 @@ from frostnet_jax.bench.cells import Cell, suite_cells
 from frostnet_jax.bench.storage import cell_is_complete, read_cell_arrays, read_cell_record
 from frostnet_jax.bench.suite import Suite
 from frostnet_jax.errors import CheckpointError, FrostNetError
-from frostnet_jax.metrics import METRICS, compute_metrics, operating_point, resolve_window
+from frostnet_jax.metrics import (METRICS, UndefinedMetricWarning, compute_metrics, operating_point,
+                                  resolve_window)
 from frostnet_jax.thresholds import fit_threshold
 
 ID_COLUMNS = ["suite", "detector", "label", "params_hash", "dataset", "difficulty", "seed"]
@@ -83,11 +84,15 @@ def cell_metrics(suite: Suite, stored: StoredCell, window: int) -> list[dict[str
     val = slice(rec["train_end"], rec["val_end"])
     labels, scores = a["labels"][test], a["scores"][test]
     rows = []
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        values = compute_metrics(labels, scores, suite.metrics, window=window)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UndefinedMetricWarning)  # NaN is kept and said in the footer
+            values = compute_metrics(labels, scores, suite.metrics, window=window)
+        reason = ""
+    except FrostNetError as exc:  # e.g. a window longer than the test split: NaN, and why
+        values, reason = {name: np.nan for name in suite.metrics}, f"metrics: {exc}"
     for name, value in values.items():
-        rows.append({**base, "metric": name, "value": value})
+        rows.append({**base, "metric": name, "value": value, "reason": reason})
     params = {k: v for k, v in suite.threshold.items() if k != "rule"}
     try:
         threshold = fit_threshold(suite.threshold["rule"], a["scores"][val], **params)

@@ -48,11 +48,12 @@ def average_ranks(summary: pd.DataFrame, higher_is_better: bool = True) -> pd.Se
     return ranks.mean(axis=0)
 
 
-def _fmt(mean: float, ci: float, n_failed: int, n: int) -> str:
+def _fmt(mean: float, ci: float, n_failed: int, n: int, n_undefined: int) -> str:
+    notes = [f"{n_failed} failed"] * bool(n_failed) + [f"{n_undefined} undefined"] * bool(n_undefined)
     if n == 0:
-        return "failed" if n_failed else "n/a"
+        return "failed" if n_failed and not n_undefined else ("undefined" if n_undefined else "n/a")
     text = f"{mean:.3f}" if math.isnan(ci) else f"{mean:.3f} ± {ci:.3f}"
-    return text + (f" ({n_failed} failed)" if n_failed else "")
+    return text + (f" ({', '.join(notes)})" if notes else "")
 
 
 def table_frames(summary: pd.DataFrame, detectors: Sequence[str], datasets: Sequence[str],
@@ -69,7 +70,7 @@ def table_frames(summary: pd.DataFrame, detectors: Sequence[str], datasets: Sequ
         row, flags = [], []
         for ds in datasets:
             r = summary[(summary["detector"] == det) & (summary["dataset"] == ds)].iloc[0]
-            row.append(_fmt(r["mean"], r["ci95"], int(r["n_failed"]), int(r["n"])))
+            row.append(_fmt(r["mean"], r["ci95"], int(r["n_failed"]), int(r["n"]), int(r["n_undefined"])))
             flags.append(best[ds] is not None and np.isfinite(r["mean"]) and r["mean"] == best[ds])
         body.append(row)
         bold.append(flags)
