@@ -104,6 +104,7 @@ def run_torch(python: str, n: int, threads: int = 0, cpu: str | None = None) -> 
 
 
 def collect(proc: subprocess.Popen) -> dict:
+    """Wait for a run; its result (and a progress line on stderr)."""
     out, err = proc.communicate()
     if proc.returncode:
         raise SystemExit(f"benchmark subprocess failed ({proc.args}):\n{err[-2000:]}")
@@ -112,8 +113,11 @@ def collect(proc: subprocess.Popen) -> dict:
         with open(path) as f:
             rec = json.loads(f.readlines()[-1])
         os.unlink(path)
-        return {"train_win_per_s": rec["train_win_per_s"], "score_win_per_s": rec["infer_win_per_s"]}
-    return json.loads(out.strip().splitlines()[-1])
+        res = {"train_win_per_s": rec["train_win_per_s"], "score_win_per_s": rec["infer_win_per_s"]}
+    else:
+        res = json.loads(out.strip().splitlines()[-1])
+    print(f"  {' '.join(proc.args[-6:])[-90:]}: {json.dumps(res)}", file=sys.stderr, flush=True)
+    return res
 
 
 def together(procs: list[subprocess.Popen]) -> list[dict]:
@@ -136,6 +140,11 @@ def main() -> None:
     lstm = {"model": "lstm_ae", "window": 30, "n": a.n}
     rows: list[tuple[str, float, float | None, str]] = []  # (what, ours, reference, unit)
     med = statistics.median
+    runs: list[str] = []  # every run's rate, to show the noise behind the medians
+
+    def spread(what: str, ours: list[float], ref: list[float]) -> None:
+        best = f"; best/best {max(ours) / max(ref):.2f}x" if ref else ""
+        runs.append(f"  {what}: ours {[round(v) for v in ours]}, reference {[round(v) for v in ref]}{best}")
 
     # 1. one seed, one process, 2 threads: JAX default, JAX on 2 single-thread host devices, PyTorch
     jd, jp, tt = [], [], []
@@ -144,6 +153,9 @@ def main() -> None:
         if a.torch_python:
             tt.append(collect(run_torch(a.torch_python, a.n)))
         jp.append(collect(run_jax(lstm, TWO_DEVICES)))
+    spread("train 1 proc 2 threads", [r["train_win_per_s"] for r in jd], [r["train_win_per_s"] for r in tt])
+    spread("train 2 host devices", [r["train_win_per_s"] for r in jp], [])
+    spread("score 1 proc 2 threads", [r["score_win_per_s"] for r in jd], [r["score_win_per_s"] for r in tt])
     ref_train = med(r["train_win_per_s"] for r in tt) if tt else None
     ref_score = med(r["score_win_per_s"] for r in tt) if tt else None
     train_default = med(r["train_win_per_s"] for r in jd)
@@ -161,6 +173,7 @@ def main() -> None:
         if a.torch_python:
             t2.append(sum(r["train_win_per_s"] for r in together(
                 [run_torch(a.torch_python, a.n, 1, cpu) for cpu in ("0", "1")])))
+    spread("train 2 pinned 1-thread processes (sum)", j2, t2)
     ref_machine = max(med(t2), ref_train) if t2 else None
     ours_machine = max(med(j2), train_default, train_dp)
     rows += [("train, 2 pinned 1-thread processes (sum of 2 seeds)", med(j2), med(t2) if t2 else None, "win/s"),
@@ -183,7 +196,7 @@ def main() -> None:
                  ("compile, persistent cache warm process", warm["compile_s"] + warm["score_compile_s"], None, "s")]
         for w in (30, 100):
             tf = {"model": "transformer_ae", "window": w, "hidden": 32, "n": a.n}
-            one, many = collect(run_jax(tf)), collect(run_jax({**tf, "vmap": 8}))
+            one, many = collect(run_jax({**tf, "reps": 1})), collect(run_jax({**tf, "vmap": 8, "reps": 1}))
             rows += [(f"transformer_ae W={w}: train 1 seed", one["train_win_per_s"], None, "win/s"),
                      (f"transformer_ae W={w}: score", one["score_win_per_s"], None, "win/s"),
                      (f"transformer_ae W={w}: vmap 8, all seeds' windows/s", many["train_win_per_s"], None, "win/s"),
@@ -199,6 +212,8 @@ def main() -> None:
             ref_s, ratio = f"{ref:10.2f}", ""
         print(f"{what:66s} {ours:10.2f} {ref_s:>10s} {ratio:>6s}" if unit != "win/s"
               else f"{what:66s} {ours:10.0f} {ref_s:>10s} {ratio:>6s}")
+    print("individual runs (windows/s):")
+    print("\n".join(runs))
 
 
 if __name__ == "__main__":
