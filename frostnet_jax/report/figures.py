@@ -59,6 +59,9 @@ def score_traces(cells: list, dataset: str, thresholds: dict[str, float], out: P
     for ax, c in zip(axes[1:], cells):
         s = c.arrays["scores"]
         ax.plot(t, s, color="0.2", lw=0.6)
+        typical = float(np.percentile(s, 75) - s.min())
+        if typical > 0 and s.max() - s.min() > 50 * typical:  # a quench dwarfs everything else
+            ax.set_yscale("symlog", linthresh=typical)
         thr = thresholds.get(c.cell.key)
         if thr is not None and np.isfinite(thr):
             ax.axhline(thr, color="0.4", ls="--", lw=0.8)
@@ -168,5 +171,5 @@ def metric_bars(summary: pd.DataFrame, metric_label: str, out: Path, stem: str) 
     ax.set_xticks(np.arange(len(datasets)) + width * (len(detectors) - 1) / 2, datasets, rotation=20,
                   fontsize=8)
     ax.set(ylabel=metric_label, ylim=(0, 1.05), title=f"{metric_label} (mean ± 95% CI over seeds)")
-    ax.legend(fontsize=7, ncol=min(len(detectors), 4))
+    ax.legend(fontsize=7, ncol=min(len(detectors), 5), loc="upper center", bbox_to_anchor=(0.5, -0.22))
     return save(fig, out, stem)
