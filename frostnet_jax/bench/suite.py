@@ -126,11 +126,24 @@ def _require(cond: bool, source: str, msg: str) -> None:
         raise ConfigError(f"{source}: {msg}")
 
 
+def _check_params(factory: Any, params: Any, what: str, where: str) -> None:
+    """Keyword parameters of a suite entry: a table, no 'seed' (seeds come from [suite]), names it takes."""
+    from frostnet_jax.registry import check_kwargs
+
+    if not isinstance(params, dict) or "seed" in params:
+        raise ConfigError(f"{where}: parameters of {what} must be a table without 'seed' "
+                          "(seeds come from [suite] seeds).")
+    try:
+        check_kwargs(factory, params, what)
+    except ConfigError as exc:
+        raise ConfigError(f"{where}: {exc}") from None
+
+
 def parse_suite(raw: dict[str, Any], source: str = "<suite>") -> Suite:
     """Validate a parsed TOML document and freeze it into a Suite."""
     from frostnet_jax import list_datasets, list_detectors
     from frostnet_jax.metrics import METRICS
-    from frostnet_jax.registry import DATASETS, DETECTORS, check_kwargs
+    from frostnet_jax.registry import DATASETS, DETECTORS
     from frostnet_jax.thresholds import THRESHOLD_RULES
 
     unknown_top = set(raw) - {"suite", "threshold", "detector"}
@@ -166,12 +179,7 @@ def parse_suite(raw: dict[str, Any], source: str = "<suite>") -> Suite:
     _require(isinstance(dataset_params, dict) and set(dataset_params) <= set(datasets), source,
              "dataset_params keys must be datasets of the suite.")
     for ds, params in dataset_params.items():
-        _require(isinstance(params, dict) and "seed" not in params, source,
-                 f"dataset_params of {ds!r} must be a table without 'seed'.")
-        try:
-            check_kwargs(DATASETS.get(ds), params, f"dataset {ds!r}")
-        except ConfigError as exc:
-            raise ConfigError(f"{source}: [suite.dataset_params]: {exc}") from None
+        _check_params(DATASETS.get(ds), params, f"dataset {ds!r}", f"{source}: [suite.dataset_params]")
     threshold = dict(raw.get("threshold", {"rule": "spot"}))
     rule = threshold.get("rule")
     _require(rule in THRESHOLD_RULES, source, unknown_name_message("threshold rule", rule, THRESHOLD_RULES))
@@ -186,12 +194,7 @@ def parse_suite(raw: dict[str, Any], source: str = "<suite>") -> Suite:
         det = entry.get("name")
         _require(det in known_det, source, f"{where}: " + unknown_name_message("detector", det, known_det))
         params = entry.get("params", {})
-        _require(isinstance(params, dict) and "seed" not in params, source,
-                 f"{where}: params must be a table without 'seed' (seeds come from [suite] seeds).")
-        try:
-            check_kwargs(DETECTORS.get(det), params, f"detector {det!r}")
-        except ConfigError as exc:
-            raise ConfigError(f"{source}: {where}: {exc}") from None
+        _check_params(DETECTORS.get(det), params, f"detector {det!r}", f"{source}: {where}")
         specs.append(DetectorSpec(name=det, params=params, label=str(entry.get("label", det))))
     labels = [s.label for s in specs]
     _require(len(set(labels)) == len(labels), source,
