@@ -205,11 +205,13 @@ def compiled(kind: str, build: Callable[[], Callable], static: Any, *args: Any) 
 def chunk_windows(windows: np.ndarray, chunk: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Pad (N, W, D) windows to (C, B, W, D) chunks and (C, B) weights (1 real, 0 padding).
 
-    B defaults to the next power of two of N, capped at 1024, so series of
-    different lengths share few compiled shapes.
+    B defaults to the next power of two of N, capped near 32k window steps per
+    chunk (1024 windows of 30), so series of different lengths share few
+    compiled shapes and attention's (B, heads, W, W) scores stay small.
     """
     n = windows.shape[0]
-    chunk = chunk or min(1024, 1 << math.ceil(math.log2(max(n, 1))))
+    cap = 1 << int(math.log2(max(1, 32_768 // windows.shape[1])))  # about 32k window steps per chunk
+    chunk = chunk or min(cap, 1 << math.ceil(math.log2(max(n, 1))))
     n_chunks = -(-n // chunk)
     pad = n_chunks * chunk - n
     padded = np.concatenate([windows, np.zeros((pad,) + windows.shape[1:], windows.dtype)])
