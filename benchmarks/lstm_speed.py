@@ -52,7 +52,7 @@ def worker(spec: dict) -> dict:
     hp = dict(window=spec["window"], hidden=spec.get("hidden", 64), batch_size=64, lr=1e-3)
     det = fj.make_detector(spec["model"], **hp)
     windows = sliding_windows(series(spec["n"]), spec["window"]).astype(np.float32)
-    model, config, k = det.module(1), det._config(), spec.get("vmap", 0)
+    model, config, k = det.module(1), det.train_config(), spec.get("vmap", 0)
     trained = (len(windows) // 64) * 64
     t0 = time.perf_counter()
     if k:

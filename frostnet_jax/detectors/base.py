@@ -83,7 +83,8 @@ class ReconstructionDetector(Detector):
         """
         return "loop" if jax.default_backend() == "cpu" else "vmap"
 
-    def _config(self) -> TrainConfig:
+    def train_config(self) -> TrainConfig:
+        """The trainer settings of these hyperparameters (data-parallel over host devices when there are several)."""
         for name in ("window", "stride", "hidden", "layers", "batch_size", "epochs"):
             if not isinstance(getattr(self, name), int) or getattr(self, name) < 1:
                 raise ConfigError(f"{type(self).__name__}: {name} must be a positive integer, "
@@ -105,7 +106,7 @@ class ReconstructionDetector(Detector):
         return self.registered_name or type(self).__name__
 
     def _fit(self, x: np.ndarray, x_val: np.ndarray | None) -> None:
-        config = self._config()
+        config = self.train_config()
         t0 = time.perf_counter()
         windows, val = self._train_data(x, x_val)
         result = fit(seed_key(self.seed), self.module(x.shape[1]), config, windows, val,
@@ -142,7 +143,7 @@ class ReconstructionDetector(Detector):
         xv = None if x_val is None else as_series(x_val, min_length=self.min_length, what="x_val")
         if xv is not None and xv.shape[1] != x.shape[1]:
             raise DataError(f"x_val has {xv.shape[1]} feature(s), x_train has {x.shape[1]}.")
-        config = self._config()
+        config = self.train_config()
         t0 = time.perf_counter()
         windows, val = self._train_data(x, xv)
         result = fit_seeds([seed_key(s) for s in seeds], self.module(x.shape[1]), config, windows, val,
