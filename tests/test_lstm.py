@@ -43,3 +43,18 @@ def test_defaults_are_the_originals():
     hp = fj.make_detector("lstm_ae").get_params()
     assert hp == dict(seed=0, window=30, stride=1, hidden=64, layers=1, batch_size=64, lr=1e-3,
                       epochs=30, patience=0)
+
+
+def test_hand_written_gradient_matches_autodiff_of_naive_lstm():
+    model = LSTMAutoencoder(features=1, hidden=4, layers=2)
+    x = jax.random.normal(jax.random.key(0), (3, 5, 1))
+    p = jax.jit(model.init)(jax.random.key(1), x)["params"]
+
+    def naive_loss(p):
+        h = naive_lstm(naive_lstm(x, p["enc0"]), p["enc1"])[:, -1]
+        y = naive_lstm(naive_lstm(jnp.repeat(h[:, None], 5, axis=1), p["dec0"]), p["dec1"])
+        return jnp.mean((y @ p["out"]["kernel"] + p["out"]["bias"] - x) ** 2)
+
+    got = jax.jit(jax.grad(lambda p: jnp.mean((model.apply({"params": p}, x) - x) ** 2)))(p)
+    want = jax.jit(jax.grad(naive_loss))(p)
+    jax.tree.map(lambda a, b: np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-6), got, want)

@@ -84,7 +84,7 @@ class ReconstructionDetector(Detector):
         return "loop" if jax.default_backend() == "cpu" else "vmap"
 
     def train_config(self) -> TrainConfig:
-        """The trainer settings of these hyperparameters (data-parallel over host devices when there are several)."""
+        """Trainer settings of these hyperparameters (data-parallel when there are several host devices)."""
         for name in ("window", "stride", "hidden", "layers", "batch_size", "epochs"):
             if not isinstance(getattr(self, name), int) or getattr(self, name) < 1:
                 raise ConfigError(f"{type(self).__name__}: {name} must be a positive integer, "
