@@ -170,3 +170,19 @@ def test_dask_local_cluster_equals_local_executor(tiny, tmp_path):
         with np.load(tmp_path / "local" / "cells" / f"{cell.key}.npz") as x, \
                 np.load(tmp_path / "dask" / "cells" / f"{cell.key}.npz") as y:
             assert np.array_equal(x["scores"], y["scores"]), cell.describe()
+
+
+def test_process_pool_equals_in_process(tiny, tmp_path):
+    run_suite(tiny, tmp_path / "inline", workers=1)
+    run_suite(tiny, tmp_path / "pool", workers=2)
+    for cell in suite_cells(tiny, __version__):
+        with np.load(tmp_path / "inline" / "cells" / f"{cell.key}.npz") as x, \
+                np.load(tmp_path / "pool" / "cells" / f"{cell.key}.npz") as y:
+            assert np.array_equal(x["scores"], y["scores"]), cell.describe()
+
+
+def test_a_folder_from_another_version_is_not_mixed(tiny, tmp_path):
+    tmp_path.mkdir(exist_ok=True)
+    (tmp_path / "env.json").write_text(json.dumps({"package_version": "0.0.1"}))
+    summary = run_suite(tiny, tmp_path, workers=1)
+    assert summary.computed == 6 and "version 0.0.1" in summary.note and "not reused" in summary.note

@@ -106,6 +106,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
     bar.close()
     print(f"{summary.total} cells: {summary.computed} computed, {summary.reused} reused from {out}/cells "
           f"({summary.seconds:.1f} s).")
+    if summary.note:
+        print(f"Note: {summary.note}")
     report = build_report(suite, [out], out, figures_on=not args.no_figures)
     if args.readme:
         minutes = (time.perf_counter() - start) / 60

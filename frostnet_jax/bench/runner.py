@@ -38,6 +38,7 @@ class RunSummary:
     computed: int
     failed: list[tuple[str, str]]
     seconds: float
+    note: str = ""
 
 
 def default_cache_dir() -> str:
@@ -58,6 +59,17 @@ def _check_writable(folder: Path) -> None:
                           "pass --out to a folder you can write.") from None
 
 
+def _init_worker(cache_dir: str, counter: Any) -> None:
+    """Pool initializer: single-threaded XLA, the compilation cache, and one core per worker."""
+    configure_worker(cache_dir, single_thread=True)
+    with counter.get_lock():
+        index = counter.value
+        counter.value += 1
+    if hasattr(os, "sched_setaffinity"):
+        cpus = sorted(os.sched_getaffinity(0))
+        os.sched_setaffinity(0, {cpus[index % len(cpus)]})
+
+
 def _local(units: list[list[Cell]], cells_dir: str, workers: int, cache_dir: str,
            seed_path: str) -> Iterator[list[dict[str, Any]]]:
     if workers == 1:
@@ -65,8 +77,9 @@ def _local(units: list[list[Cell]], cells_dir: str, workers: int, cache_dir: str
             yield run_cells(unit, cells_dir, cache_dir, False, seed_path)
         return
     ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=configure_worker,
-                             initargs=(cache_dir, True)) as pool:
+    counter = ctx.Value("i", 0)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
+                             initargs=(cache_dir, counter)) as pool:
         futures = [pool.submit(run_cells, unit, cells_dir, cache_dir, True, seed_path) for unit in units]
         for fut in as_completed(futures):
             yield fut.result()
@@ -162,7 +175,7 @@ def run_suite(suite: Suite, out_dir: Path, *, executor: str = "local", workers: 
                 if on_cell:
                     on_cell(record, done, len(todo))
     return RunSummary(total=len(cells), reused=len(cells) - len(todo), computed=len(todo),
-                      failed=failed, seconds=time.perf_counter() - start)
+                      failed=failed, seconds=time.perf_counter() - start, note=env.get("note", ""))
 
 
 def _previous_env(out_dir: Path) -> dict[str, Any] | None:
