@@ -21,6 +21,8 @@ import numpy as np
 from frostnet_jax.errors import CheckpointError, ConfigError
 
 FORMAT_VERSION = 1
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
@@ -28,6 +30,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp makes 0600; results are shared like any file
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
