@@ -30,13 +30,18 @@ class Report:
     collected: Collected
 
 
-def _provenance() -> str:
-    git = git_state()
+def _provenance(folder: Path) -> str:
+    """Version and commit of the run that stored the scores (its env.json), else of this checkout."""
+    try:
+        env = json.loads((Path(folder) / "env.json").read_text())
+        git, version = env["git"], env["package_version"]
+    except (FileNotFoundError, json.JSONDecodeError, KeyError, TypeError):
+        git, version = git_state(), __version__
     commit = git["commit"][:10] + (" (dirty)" if git.get("dirty") else "")
-    return f"frostnet-jax {__version__}, commit {commit}"
+    return f"frostnet-jax {version}, commit {commit}"
 
 
-def _footer(c: Collected, n_seeds: int) -> str:
+def _footer(c: Collected, n_seeds: int, provenance: str) -> str:
     windows = sorted(set(c.windows.values()))
     if len(windows) == 1:
         window = f"window {windows[0]}"
@@ -47,7 +52,7 @@ def _footer(c: Collected, n_seeds: int) -> str:
     thr = ", ".join(f"{k}={v}" for k, v in c.suite.threshold.items() if k != "rule")
     return (f"Mean ± 95% CI (t) over {n_seeds} seeds; test split; VUS/range metrics at {window} "
             f"(rule: {c.suite.window}); threshold {c.suite.threshold['rule']}({thr}) fitted on validation "
-            f"scores only; best per column in bold; NaN (undefined) values excluded. {_provenance()}")
+            f"scores only; best per column in bold; NaN (undefined) values excluded. {provenance}")
 
 
 def build_report(suite: Suite, folders: list[Path], out_dir: Path, figures_on: bool = True) -> Report:
@@ -60,7 +65,8 @@ def build_report(suite: Suite, folders: list[Path], out_dir: Path, figures_on: b
     files.append(metrics_csv)
     detectors = [d.label for d in suite.detectors]
     datasets = list(suite.datasets)
-    footer = _footer(c, len(suite.seeds))
+    provenance = _provenance(Path(folders[0]))
+    footer = _footer(c, len(suite.seeds), provenance)
     tables_dir = out_dir / "tables"
     headline = ""
     sections = []
@@ -79,7 +85,7 @@ def build_report(suite: Suite, folders: list[Path], out_dir: Path, figures_on: b
             headline = md
     thr = ", ".join(f"{k}={v}" for k, v in suite.threshold.items() if k != "rule")
     means_footer = (f"Mean over datasets and {len(suite.seeds)} seeds, test split; threshold "
-                    f"{suite.threshold['rule']}({thr}) fitted on validation scores only. {_provenance()}")
+                    f"{suite.threshold['rule']}({thr}) fitted on validation scores only. {provenance}")
     extra = _operating_tables(c, detectors, tables_dir, means_footer, files)
     sections += extra
     head_metric = suite.metrics[0]
