@@ -18,7 +18,7 @@ AMBIENT = "ambient_temperature_system_failure.csv"
 
 def _need_nab():
     if not (SHARED_NAB / MACHINE).is_file():
-        pytest.skip(f"NAB copy not found at {SHARED_NAB}")
+        pytest.skip(f"../shared is absent: no NAB copy at {SHARED_NAB}")
 
 
 # --- NAB --------------------------------------------------------------------------------------

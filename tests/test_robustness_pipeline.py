@@ -153,7 +153,8 @@ def test_quick_suite_is_bit_identical_when_run_twice(tmp_path):
 
 
 def test_no_code_runs_on_load_anywhere():
-    pattern = re.compile(r"import pickle|allow_pickle\s*=\s*True|cloudpickle|yaml\.load\(|torch\.load")
+    loaders = ["import " + "pickle", r"allow_pickle\s*=\s*True", "cloud" + "pickle", r"yaml\.load\(", r"torch\.load"]
+    pattern = re.compile("|".join(loaders))  # spelled in pieces so this file does not match itself
     offenders = [str(p) for folder in ("frostnet_jax", "baselines") for p in (ROOT / folder).rglob("*.py")
                  if pattern.search(p.read_text())]
     assert not offenders
