@@ -186,3 +186,18 @@ def test_a_folder_from_another_version_is_not_mixed(tiny, tmp_path):
     (tmp_path / "env.json").write_text(json.dumps({"package_version": "0.0.1"}))
     summary = run_suite(tiny, tmp_path, workers=1)
     assert summary.computed == 6 and "version 0.0.1" in summary.note and "not reused" in summary.note
+
+
+def test_vmap_seed_groups_match_processes(tmp_path):
+    raw = tiny_suite_dict(detector=[{"name": "lstm_ae", "params": {"epochs": 2, "window": 8, "hidden": 8}}])
+    raw["suite"]["data_seed"] = 0
+    suite = parse_suite(raw)
+    run_suite(suite, tmp_path / "p", workers=1, seed_parallel="processes")
+    run_suite(suite, tmp_path / "v", workers=1, seed_parallel="vmap")
+    assert json.loads((tmp_path / "v" / "env.json").read_text())["seed_parallelism"] == "vmap"
+    for cell in suite_cells(suite, __version__):
+        record = json.loads((tmp_path / "v" / "cells" / f"{cell.key}.json").read_text())
+        assert record["seed_parallelism"] == "vmap" and record["group_size"] == 2
+        with np.load(tmp_path / "p" / "cells" / f"{cell.key}.npz") as p, \
+                np.load(tmp_path / "v" / "cells" / f"{cell.key}.npz") as v:
+            np.testing.assert_allclose(v["scores"], p["scores"], rtol=1e-3, atol=1e-6)
