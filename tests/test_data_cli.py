@@ -38,3 +38,13 @@ def test_gallery_writes_every_figure(tmp_path):
     assert main(["data", "gallery", "--out", str(tmp_path)]) == 0
     for name in ("gallery.png", "gallery.pdf", "data_before_after.png", "data_histograms.png"):
         assert (tmp_path / name).stat().st_size > 10_000
+
+
+def test_export_original_columns_as_the_original_notebooks(tmp_path, capsys):
+    import pandas as pd
+
+    assert main(["data", "export", "original", "--seed", "2", "--out", str(tmp_path), "--original-columns"]) == 0
+    frame = pd.read_csv(tmp_path / "original_seed2.csv")
+    assert list(frame.columns) == ["Timestamp", "Temperature (°C)", "Anomaly"] and len(frame) == 10_080
+    assert main(["data", "export", "magnet-medium", "--out", str(tmp_path), "--original-columns"]) == 2
+    assert "degC" in capsys.readouterr().err

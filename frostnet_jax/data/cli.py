@@ -18,6 +18,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     export.add_argument("name", help="registered dataset name, e.g. ln2-medium")
     export.add_argument("--seed", type=int, default=0)
     export.add_argument("--out", default="results/data", help="output folder (default results/data)")
+    export.add_argument("--original-columns", action="store_true",
+                        help="the original FrostNet CSV: Timestamp, Temperature (°C), Anomaly")
     export.set_defaults(func=cmd_export)
 
     fetch = sub.add_parser("fetch", help="download a real dataset into the data cache")
@@ -49,7 +51,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     """Write <out>/<name>_seed<S>.csv and .md."""
     from frostnet_jax.data.export import export_dataset
 
-    for path in export_dataset(_load(args.name, args.seed), args.out):
+    for path in export_dataset(_load(args.name, args.seed), args.out, args.original_columns):
         print(path)
     return 0
 

@@ -10,6 +10,7 @@ import pandas as pd
 
 from frostnet_jax.data.dataset import Dataset, check_name
 from frostnet_jax.data.preprocess import quality_summary
+from frostnet_jax.errors import ConfigError
 
 
 def checksum(dataset: Dataset, decimals: int | None = None) -> str:
@@ -63,12 +64,26 @@ def datasheet(dataset: Dataset) -> str:
     return "\n".join(lines)
 
 
-def export_dataset(dataset: Dataset, out_dir: str | Path) -> tuple[Path, Path]:
-    """Write ``<name>_seed<S>.csv`` and ``.md`` into `out_dir`; returns both paths."""
+def original_frame(dataset: Dataset) -> pd.DataFrame:
+    """The original FrostNet CSV layout: ``Timestamp``, ``Temperature (°C)``, ``Anomaly`` (T rows)."""
+    if dataset.values.shape[1] != 1 or dataset.unit != "degC":
+        raise ConfigError(f"the original FrostNet columns hold one temperature in degC; {dataset.name!r} has "
+                          f"{dataset.values.shape[1]} channel(s) in {dataset.unit!r}. Export without "
+                          "--original-columns.")
+    return pd.DataFrame({"Timestamp": pd.to_datetime(dataset.timestamps),
+                         "Temperature (°C)": dataset.values[:, 0], "Anomaly": dataset.labels})
+
+
+def export_dataset(dataset: Dataset, out_dir: str | Path, original_columns: bool = False) -> tuple[Path, Path]:
+    """Write ``<name>_seed<S>.csv`` and ``.md`` into `out_dir`; returns both paths.
+
+    original_columns: write the original FrostNet layout (see `original_frame`) instead of `to_frame`'s.
+    """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     stem = f"{check_name(dataset.name)}_seed{dataset.seed}"
     csv_path, md_path = out / f"{stem}.csv", out / f"{stem}.md"
-    to_frame(dataset).to_csv(csv_path, index=False, float_format="%.10g")
+    frame = original_frame(dataset) if original_columns else to_frame(dataset)
+    frame.to_csv(csv_path, index=False, float_format="%.10g")
     md_path.write_text(datasheet(dataset))
     return csv_path, md_path
