@@ -22,9 +22,14 @@ def test_unknown_hyperparameter_names_the_closest():
         fj.make_detector("iforest", windw=3)
 
 
-@pytest.mark.parametrize("name", ["zscore", "iforest", "random"])
-def test_baselines_conform(name):
-    fj.check_detector(DETECTORS.get(name))
+# test-sized hyperparameters; every other registered detector runs at its defaults
+SMALL = {"lstm_ae": dict(window=8, hidden=8, epochs=1, batch_size=16),
+         "transformer_ae": dict(window=8, hidden=8, layers=1, epochs=1, batch_size=16, heads=2)}
+
+
+@pytest.mark.parametrize("name", fj.list_detectors())
+def test_every_registered_detector_conforms(name):
+    fj.check_detector(DETECTORS.get(name), **SMALL.get(name, {}))
 
 
 def test_score_before_fit_and_nan_and_short_series():
