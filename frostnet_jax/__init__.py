@@ -23,7 +23,8 @@ __version__ = "0.1.0"
 __all__ = [
     "__version__", "CheckpointError", "ConfigError", "DataError", "Dataset", "Detector",
     "FrostNetError", "NotFittedError", "TrainingError", "check_detector", "list_datasets",
-    "list_detectors", "load_dataset", "make_detector", "register_dataset", "register_detector",
+    "list_detectors", "load_dataset", "load_detector", "make_detector", "register_dataset",
+    "register_detector", "save_detector",
 ]
 
 
@@ -45,3 +46,17 @@ def list_datasets() -> list[str]:
 def load_dataset(name: str, seed: int = 0, **params: Any) -> Dataset:
     """Dataset `name` generated (or loaded) with `seed`; unknown names raise ConfigError."""
     return DATASETS.create(name, seed=seed, **params)
+
+
+def save_detector(detector: Detector, path: str) -> None:
+    """Save a fitted neural detector to one file (JSON header + msgpack; no code runs on load)."""
+    from frostnet_jax.detectors.base import save_detector as save
+
+    save(detector, path)
+
+
+def load_detector(path: str, expected: dict[str, Any] | None = None) -> Detector:
+    """Load a detector saved by `save_detector`; `expected` hyperparameters must match (CheckpointError)."""
+    from frostnet_jax.detectors.base import load_detector as load
+
+    return load(path, expected)

@@ -28,3 +28,12 @@ def test_add_a_detector_example_conforms(monkeypatch):
     exec(compile(_block_after("## Adding a detector"), "README-example", "exec"), namespace)
     fj.check_detector(DETECTORS.get("mad"))
     assert "mad" in fj.list_detectors()
+
+
+def test_api_example_runs(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code = _block_after("## The Python API").replace("epochs=10, hidden=32", "epochs=1, hidden=8")
+    namespace: dict = {}
+    exec(compile(code, "README-api", "exec"), namespace)
+    assert namespace["scores"].shape == (namespace["ds"].n,)
+    assert (namespace["same"].score(namespace["x"]) == namespace["scores"]).all()
