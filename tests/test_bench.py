@@ -48,6 +48,7 @@ def test_report_tables_and_recompute_from_stored_scores(tiny, tmp_path):
     assert (tmp_path / "metrics.csv").read_text() == before
 
 
+@pytest.mark.robustness
 def test_failed_cell_is_recorded_and_shown(tmp_path):
     raw = tiny_suite_dict(detector=[{"name": "iforest", "params": {"window": 700}}, {"name": "zscore"}])
     suite = parse_suite(raw)
@@ -59,6 +60,7 @@ def test_failed_cell_is_recorded_and_shown(tmp_path):
     assert "Failed cells" in (tmp_path / "summary.md").read_text()
 
 
+@pytest.mark.robustness
 def test_corrupted_cell_is_recomputed(tiny, tmp_path):
     run_suite(tiny, tmp_path, workers=1)
     cell = suite_cells(tiny, __version__)[0]
@@ -68,12 +70,14 @@ def test_corrupted_cell_is_recomputed(tiny, tmp_path):
     assert run_suite(tiny, tmp_path, workers=1).computed == 1
 
 
+@pytest.mark.robustness
 def test_lock_refuses_a_second_run(tiny, tmp_path):
     with ResultsLock(tmp_path):
         with pytest.raises(ConfigError, match="in use by another run"):
             run_suite(tiny, tmp_path, workers=1)
 
 
+@pytest.mark.robustness
 @pytest.mark.parametrize("mutate, message", [
     (lambda r: r["detector"].append({"name": "zscroe"}), "Did you mean 'zscore'"),
     (lambda r: r["detector"].append({"name": "iforest", "label": "if2", "params": {"windw": 3}}),
@@ -91,6 +95,7 @@ def test_bad_suites_say_what_is_wrong(mutate, message):
         parse_suite(raw)
 
 
+@pytest.mark.robustness
 def test_malformed_toml_names_the_line(tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text('[suite]\nname = "x"\nseeds = [0,\n')
@@ -98,6 +103,7 @@ def test_malformed_toml_names_the_line(tmp_path):
         load_suite(path=bad)
 
 
+@pytest.mark.robustness
 def test_suite_names_cannot_be_paths():
     with pytest.raises(ConfigError, match="plain name"):
         load_suite("../../etc/passwd")
@@ -127,6 +133,7 @@ def test_cli_bench_prints_table_and_narrows(tmp_path, capsys):
     assert "1 cells: 1 computed" in out
 
 
+@pytest.mark.robustness
 def test_cli_reports_config_errors_cleanly(capsys):
     assert main(["bench", "--suite", "nope"]) == 2
     assert "Unknown suite 'nope'" in capsys.readouterr().err
@@ -181,6 +188,7 @@ def test_process_pool_equals_in_process(tiny, tmp_path):
             assert np.array_equal(x["scores"], y["scores"]), cell.describe()
 
 
+@pytest.mark.robustness
 def test_a_folder_from_another_version_is_not_mixed(tiny, tmp_path):
     tmp_path.mkdir(exist_ok=True)
     (tmp_path / "env.json").write_text(json.dumps({"package_version": "0.0.1"}))

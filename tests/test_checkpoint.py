@@ -27,6 +27,7 @@ def test_round_trip_reproduces_scores_exactly(fitted, name, tmp_path):
     assert np.array_equal(back.score(x), det.score(x))
 
 
+@pytest.mark.robustness
 @pytest.mark.parametrize("damage", ["truncate", "flip", "garbage"])
 def test_corrupt_file_raises(fitted, tmp_path, damage):
     path = tmp_path / "det.ckpt"
