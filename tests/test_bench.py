@@ -1,6 +1,7 @@
 """The runner: cells, resume, failures, locks, suite validation, reports, the CLI and Dask."""
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import numpy as np
@@ -87,6 +88,11 @@ def test_lock_refuses_a_second_run(tiny, tmp_path):
     (lambda r: r["suite"].update(seeds=[]), "non-empty list"),
     (lambda r: r["suite"].update(name="../escape"), "plain name"),
     (lambda r: r["threshold"].update(rule="magic"), "Unknown threshold rule"),
+    (lambda r: r["threshold"].update(qq=1), "takes no hyperparameter 'qq'"),
+    (lambda r: r["suite"].update(window="bogus"), "window must be a positive integer or one of the rules"),
+    (lambda r: r["suite"].update(seeds=[True]), "non-negative integers"),
+    (lambda r: r["suite"]["dataset_params"]["original"].update(n="abc"), "should be like its default"),
+    (lambda r: r["detector"].append({"name": "zscore", "label": "again"}), "already in the suite"),
 ])
 def test_bad_suites_say_what_is_wrong(mutate, message):
     raw = tiny_suite_dict()
@@ -209,3 +215,26 @@ def test_vmap_seed_groups_match_processes(tmp_path):
         with np.load(tmp_path / "p" / "cells" / f"{cell.key}.npz") as p, \
                 np.load(tmp_path / "v" / "cells" / f"{cell.key}.npz") as v:
             np.testing.assert_allclose(v["scores"], p["scores"], rtol=1e-3, atol=1e-6)
+
+
+@pytest.mark.robustness
+def test_report_without_stored_cells_refuses_to_overwrite_tables(tiny, tmp_path):
+    with pytest.raises(ConfigError, match="holds no stored cells"):
+        build_report(tiny, [tmp_path / "nowhere"], tmp_path, figures_on=False)
+    (tmp_path / "empty" / "cells").mkdir(parents=True)
+    with pytest.raises(ConfigError, match="none of the 6 cells"):
+        build_report(tiny, [tmp_path / "empty"], tmp_path, figures_on=False)
+
+
+def test_merge_prefers_an_ok_copy_and_labels_come_from_the_suite(tiny, tmp_path):
+    from frostnet_jax.bench.storage import write_cell
+
+    run_suite(tiny, tmp_path / "b", workers=1)
+    for cell in suite_cells(tiny, __version__):  # folder a: the same cells, failed
+        write_cell(tmp_path / "a" / "cells", cell.key, {"status": "failed", "reason": "boom"}, {})
+    report = build_report(tiny, [tmp_path / "a", tmp_path / "b"], tmp_path / "r", figures_on=False)
+    assert all(c.ok for c in report.collected.cells) and "failed" not in report.headline
+    renamed = dataclasses.replace(tiny, detectors=tuple(dataclasses.replace(d, label=d.label.upper())
+                                                        for d in tiny.detectors))
+    report = build_report(renamed, [tmp_path / "b"], tmp_path / "r", figures_on=False)
+    assert "ZSCORE" in report.headline and "n/a" not in report.headline

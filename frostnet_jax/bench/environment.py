@@ -17,7 +17,9 @@ _REPO = Path(__file__).resolve().parents[2]
 
 
 def git_state() -> dict[str, Any]:
-    """Commit and dirty flag of the checkout the package runs from ('unknown' outside git)."""
+    """Commit and dirty flag of the checkout the package runs from ('unknown' for an installed copy)."""
+    if not (_REPO / ".git").exists():
+        return {"commit": "unknown", "dirty": None}
     try:
         commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=_REPO, capture_output=True, text=True,
                                 check=True, timeout=10).stdout.strip()

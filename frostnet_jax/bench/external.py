@@ -22,10 +22,10 @@ def read_score_file(path: Path, n: int) -> np.ndarray:
             scores = np.load(path, allow_pickle=False)
         else:
             scores = np.loadtxt(path, delimiter=",", dtype=np.float64, ndmin=1)
+        scores = np.asarray(scores, dtype=np.float64).ravel()
     except ValueError as exc:
         raise DataError(f"{path}: could not read scores ({exc}); write one float per line or a .npy "
                         "array of floats.") from None
-    scores = np.asarray(scores, dtype=np.float64).ravel()
     if scores.shape != (n,):
         raise DataError(f"{path}: {scores.size} scores for a series of {n} timestamps; score every "
                         "timestamp of the whole series (train, validation and test).")

@@ -139,12 +139,13 @@ def run_suite(suite: Suite, out_dir: Path, *, executor: str = "local", workers: 
     """
     if executor not in EXECUTORS:
         raise ConfigError(f"Unknown executor {executor!r}; use one of {', '.join(EXECUTORS)}.")
-    out_dir = Path(out_dir)
+    out_dir = Path(out_dir).resolve()  # remote (Dask) workers write here: it must be absolute
     _check_writable(out_dir)
     cache_dir = default_cache_dir()
     configure_worker(cache_dir, single_thread=False)  # this process: the cache only
     path = choose_seed_parallelism(seed_parallel)
-    workers = workers or (1 if path == "vmap" else os.cpu_count() or 1)
+    if workers is None:
+        workers = 1 if path == "vmap" else os.cpu_count() or 1
     if workers < 1:
         raise ConfigError(f"workers must be at least 1; got {workers}.")
     cells = suite_cells(suite, __version__)

@@ -107,8 +107,11 @@ class ResultsLock:
     def __enter__(self) -> ResultsLock:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         for _ in range(2):
+            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".lock.", suffix=".tmp")
+            with os.fdopen(fd, "w") as fh:
+                fh.write(str(os.getpid()))
             try:
-                fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+                os.link(tmp, self.path)  # atomic: the lock appears with its pid already inside
             except FileExistsError:
                 try:
                     pid = int(self.path.read_text().strip() or 0)
@@ -119,8 +122,8 @@ class ResultsLock:
                                       f"it to finish, or delete {self.path} if that process is gone.") from None
                 self.path.unlink(missing_ok=True)
                 continue
-            with os.fdopen(fd, "w") as fh:
-                fh.write(str(os.getpid()))
+            finally:
+                os.unlink(tmp)
             return self
         raise ConfigError(f"could not take the lock {self.path}; delete it and retry.")
 

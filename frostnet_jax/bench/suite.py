@@ -32,7 +32,10 @@ from typing import Any
 
 from frostnet_jax.errors import ConfigError, unknown_name_message
 
-SUITES_DIR = Path(__file__).resolve().parents[2] / "benchmarks" / "suites"
+# benchmarks/suites/ in a checkout; installed copies carry the same files as frostnet_jax/suites/
+_PACKAGE = Path(__file__).resolve().parents[1]
+SUITES_DIR = next((d for d in (_PACKAGE.parent / "benchmarks" / "suites", _PACKAGE / "suites") if d.is_dir()),
+                  _PACKAGE / "suites")
 _SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 _SUITE_KEYS = {"name", "description", "seeds", "datasets", "metrics", "window", "scaler", "dataset_params",
                "data_seed"}
@@ -88,6 +91,8 @@ class Suite:
                 if name not in ds:
                     raise ConfigError(unknown_name_message(f"dataset of suite {self.name!r}", name, ds))
             ds = tuple(d for d in ds if d in datasets)
+        if seeds and any(s < 0 for s in seeds):
+            raise ConfigError(f"seeds must be non-negative integers; got {seeds}.")
         return dataclasses.replace(self, detectors=dets, datasets=ds,
                                    seeds=tuple(seeds) if seeds else self.seeds)
 
@@ -126,9 +131,16 @@ def _require(cond: bool, source: str, msg: str) -> None:
         raise ConfigError(f"{source}: {msg}")
 
 
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def _check_params(factory: Any, params: Any, what: str, where: str) -> None:
-    """Keyword parameters of a suite entry: a table, no 'seed' (seeds come from [suite]), names it takes."""
-    from frostnet_jax.registry import check_kwargs
+    """Keyword parameters of a suite entry: a table, no 'seed' (seeds come from [suite]), names it
+    takes, and values of the type of each parameter's default (numbers for numbers)."""
+    import inspect
+
+    from frostnet_jax.registry import accepted_kwargs, check_kwargs
 
     if not isinstance(params, dict) or "seed" in params:
         raise ConfigError(f"{where}: parameters of {what} must be a table without 'seed' "
@@ -137,12 +149,26 @@ def _check_params(factory: Any, params: Any, what: str, where: str) -> None:
         check_kwargs(factory, params, what)
     except ConfigError as exc:
         raise ConfigError(f"{where}: {exc}") from None
+    accepted = accepted_kwargs(factory)
+    for key, value in params.items():
+        default = accepted[key].default if key in accepted else inspect.Parameter.empty
+        if isinstance(default, bool):
+            ok = isinstance(value, bool)
+        elif isinstance(default, (int, float)):
+            ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+        elif isinstance(default, str):
+            ok = isinstance(value, str)
+        else:
+            ok = True
+        if not ok:
+            raise ConfigError(f"{where}: {what} parameter {key!r} = {value!r} should be like its default "
+                              f"{default!r} ({type(default).__name__}).")
 
 
 def parse_suite(raw: dict[str, Any], source: str = "<suite>") -> Suite:
     """Validate a parsed TOML document and freeze it into a Suite."""
     from frostnet_jax import list_datasets, list_detectors
-    from frostnet_jax.metrics import METRICS
+    from frostnet_jax.metrics import METRICS, WINDOW_RULES
     from frostnet_jax.registry import DATASETS, DETECTORS
     from frostnet_jax.thresholds import THRESHOLD_RULES
 
@@ -157,7 +183,7 @@ def parse_suite(raw: dict[str, Any], source: str = "<suite>") -> Suite:
     _require(isinstance(name, str) and bool(_SLUG.match(name)) and ".." not in name, source,
              f"[suite] name must be a plain name (letters, digits, '-', '_'); got {name!r}.")
     seeds = head.get("seeds", [0])
-    _require(isinstance(seeds, list) and len(seeds) > 0 and all(isinstance(s, int) and s >= 0 for s in seeds),
+    _require(isinstance(seeds, list) and len(seeds) > 0 and all(_is_int(s) and s >= 0 for s in seeds),
              source, f"seeds must be a non-empty list of non-negative integers; got {seeds!r}.")
     _require(len(set(seeds)) == len(seeds), source, f"seeds repeat: {seeds}.")
     datasets = head.get("datasets", [])
@@ -170,11 +196,11 @@ def parse_suite(raw: dict[str, Any], source: str = "<suite>") -> Suite:
     for m in metrics:
         _require(m in METRICS, source, unknown_name_message("metric", m, METRICS))
     data_seed = head.get("data_seed")
-    _require(data_seed is None or (isinstance(data_seed, int) and data_seed >= 0), source,
+    _require(data_seed is None or (_is_int(data_seed) and data_seed >= 0), source,
              f"data_seed must be a non-negative integer; got {data_seed!r}.")
     window = head.get("window", 100)
-    _require((isinstance(window, int) and window >= 1) or isinstance(window, str), source,
-             f"window must be a positive integer or a rule name; got {window!r}.")
+    _require((_is_int(window) and window >= 1) or window in WINDOW_RULES, source,
+             f"window must be a positive integer or one of the rules {sorted(WINDOW_RULES)}; got {window!r}.")
     dataset_params = head.get("dataset_params", {})
     _require(isinstance(dataset_params, dict) and set(dataset_params) <= set(datasets), source,
              "dataset_params keys must be datasets of the suite.")
@@ -183,6 +209,8 @@ def parse_suite(raw: dict[str, Any], source: str = "<suite>") -> Suite:
     threshold = dict(raw.get("threshold", {"rule": "spot"}))
     rule = threshold.get("rule")
     _require(rule in THRESHOLD_RULES, source, unknown_name_message("threshold rule", rule, THRESHOLD_RULES))
+    _check_params(THRESHOLD_RULES[rule], {k: v for k, v in threshold.items() if k != "rule"},
+                  f"threshold rule {rule!r}", f"{source}: [threshold]")
     specs = []
     entries = raw.get("detector", [])
     _require(isinstance(entries, list) and len(entries) > 0, source, "needs at least one [[detector]].")
@@ -196,6 +224,8 @@ def parse_suite(raw: dict[str, Any], source: str = "<suite>") -> Suite:
         params = entry.get("params", {})
         _check_params(DETECTORS.get(det), params, f"detector {det!r}", f"{source}: {where}")
         specs.append(DetectorSpec(name=det, params=params, label=str(entry.get("label", det))))
+        _require(all((s.name, s.params) != (det, params) for s in specs[:-1]), source,
+                 f"{where}: {det!r} with these params is already in the suite; its cells would be the same.")
     labels = [s.label for s in specs]
     _require(len(set(labels)) == len(labels), source,
              f"detector labels must be unique; give repeated detectors a `label` ({labels}).")

@@ -148,7 +148,7 @@ def _operating_tables(c: Collected, detectors: list[str], tables_dir: Path, foot
                 .reindex(detectors))
         wide.index.name = "Detector"
         sections.append(_write_simple(wide, "Recall per anomaly type at the operating threshold",
-                                      "recall_by_type", tables_dir, footer, files))
+                                      "recall_by_type", tables_dir, footer, files, c.suite.name))
     op_names = ["precision", "recall", "f1", "detection_delay_min", "false_alarms_per_day"]
     op = ok[ok["metric"].isin(op_names)].pivot_table(index="label", columns="metric", values="value",
                                                        aggfunc="mean")
@@ -156,20 +156,20 @@ def _operating_tables(c: Collected, detectors: list[str], tables_dir: Path, foot
         op = op.reindex(index=detectors, columns=[n for n in op_names if n in op.columns])
         op.index.name = "Detector"
         sections.append(_write_simple(op, "Operating point (threshold from validation scores)",
-                                      "operating_point", tables_dir, footer, files))
+                                      "operating_point", tables_dir, footer, files, c.suite.name))
     cells = ok.drop_duplicates(subset=["label", "dataset", "seed"])
     runtime = cells.groupby("label")[["fit_s", "score_s", "compile_s"]].mean().reindex(detectors)
     runtime.index.name = "Detector"
     runtime.columns = ["fit [s]", "score [s]", "compile [s]"]
     sections.append(_write_simple(runtime, "Runtime per cell (mean over datasets and seeds)", "runtime",
-                                  tables_dir, footer, files))
+                                  tables_dir, footer, files, c.suite.name))
     return sections
 
 
 def _write_simple(frame: pd.DataFrame, title: str, stem: str, tables_dir: Path, footer: str,
-                  files: list[Path]) -> str:
+                  files: list[Path], suite_name: str) -> str:
     md = simple_markdown(title, frame, footer)
-    for ext, text in (("md", md), ("tex", simple_latex(title, frame, footer, f"tab:{stem}")),
+    for ext, text in (("md", md), ("tex", simple_latex(title, frame, footer, f"tab:{suite_name}-{stem}")),
                       ("csv", frame.to_csv())):
         atomic_write_text(tables_dir / f"{stem}.{ext}", text)
         files.append(tables_dir / f"{stem}.{ext}")

@@ -13,7 +13,7 @@ from frostnet_jax import __version__
 from frostnet_jax.bench.cells import Cell, suite_cells
 from frostnet_jax.bench.storage import cell_is_complete, read_cell_arrays, read_cell_record
 from frostnet_jax.bench.suite import Suite
-from frostnet_jax.errors import CheckpointError, FrostNetError
+from frostnet_jax.errors import CheckpointError, ConfigError, FrostNetError
 from frostnet_jax.metrics import (METRICS, UndefinedMetricWarning, compute_metrics, operating_point,
                                   resolve_window)
 from frostnet_jax.thresholds import fit_threshold
@@ -46,21 +46,33 @@ class Collected:
 
 
 def find_cells(suite: Suite, folders: list[Path]) -> tuple[list[StoredCell], list[Cell]]:
-    """Stored cells of `suite` found in any of `folders` (the first complete copy wins)."""
+    """Stored cells of `suite` found in any of `folders`: the first ok copy wins, else the first failed one.
+
+    Raises ConfigError when a folder does not exist or none of the suite's cells is stored.
+    """
+    for folder in folders:
+        if not (Path(folder) / "cells").is_dir():
+            raise ConfigError(f"{folder} holds no stored cells (no {Path(folder) / 'cells'}); run "
+                              f"`python -m frostnet_jax bench --suite {suite.name}` first, or name the folder "
+                              "that holds its results.")
     found, missing = [], []
     for cell in suite_cells(suite, __version__):
+        copies = []
         for folder in folders:
             cells_dir = Path(folder) / "cells"
             if cell_is_complete(cells_dir, cell.key):
                 record = read_cell_record(cells_dir, cell.key) or {}
                 try:
-                    arrays = read_cell_arrays(cells_dir, cell.key, record)
+                    copies.append(StoredCell(cell, record, read_cell_arrays(cells_dir, cell.key, record)))
                 except CheckpointError:
                     continue
-                found.append(StoredCell(cell, record, arrays))
-                break
+        if copies:
+            found.append(next((c for c in copies if c.ok), copies[0]))
         else:
             missing.append(cell)
+    if not found:
+        raise ConfigError(f"none of the {len(missing)} cells of suite {suite.name!r} is stored in "
+                          f"{', '.join(map(str, folders))}; run the suite first (raw scores are not committed).")
     return found, missing
 
 
@@ -72,7 +84,7 @@ def _difficulty(dataset: str) -> str:
 def cell_metrics(suite: Suite, stored: StoredCell, window: int) -> list[dict[str, Any]]:
     """Long-form rows (one per metric) of one stored cell; threshold fitted on validation scores."""
     rec = stored.record
-    base = {"suite": suite.name, "detector": rec["detector"], "label": rec["label"],
+    base = {"suite": suite.name, "detector": rec["detector"], "label": stored.cell.detector.label,
             "params_hash": rec["params_hash"], "dataset": rec["dataset"],
             "difficulty": _difficulty(rec["dataset"]), "seed": rec["seed"], "window": window,
             "fit_s": rec.get("fit_s", np.nan), "score_s": rec.get("score_s", np.nan),

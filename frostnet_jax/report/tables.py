@@ -90,10 +90,9 @@ def markdown_table(title: str, summary: pd.DataFrame, detectors: Sequence[str], 
 
 
 def _tex(text: str) -> str:
-    for a, b in (("\\", r"\textbackslash{}"), ("&", r"\&"), ("%", r"\%"), ("_", r"\_"), ("#", r"\#"),
-                 ("±", r"$\pm$")):
-        text = text.replace(a, b)
-    return text
+    special = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "_": r"\_", "#": r"\#", "$": r"\$",
+               "{": r"\{", "}": r"\}", "^": r"\^{}", "~": r"\~{}", "±": r"$\pm$"}
+    return "".join(special.get(ch, ch) for ch in text)
 
 
 def latex_table(title: str, summary: pd.DataFrame, detectors: Sequence[str], datasets: Sequence[str],
