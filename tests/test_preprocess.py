@@ -88,3 +88,15 @@ def test_regularize_an_irregular_labelled_log(tmp_path):
     assert reg.timestamps[reg.train_end] == ds.timestamps[ds.train_end]
     x, observed = prepare(reg)
     assert np.isfinite(x).all() and observed.sum() == 17
+
+
+def test_gap_at_the_end_of_train_is_not_filled_from_validation():
+    ds = fj.load_dataset("original", seed=0, n=300)
+    values = ds.values.copy()
+    values[ds.train_end - 5: ds.train_end + 5] = np.nan
+    values[ds.train_end + 5:] += 1000.0  # any leak from validation into train would show
+    leaky = fj.Dataset(name="gap", values=values, labels=ds.labels, timestamps=ds.timestamps,
+                       anomaly_type=ds.anomaly_type, unit="degC", train_end=ds.train_end, val_end=ds.val_end)
+    x, observed = prepare(leaky, scaler="none")
+    np.testing.assert_allclose(x[ds.train_end - 5: ds.train_end, 0], values[ds.train_end - 6, 0])
+    assert not observed[ds.train_end - 5: ds.train_end + 5].any()

@@ -84,14 +84,19 @@ def apply_scaler(x: np.ndarray, stats: ScalerStats) -> np.ndarray:
 def prepare(dataset: Dataset, scaler: str = "minmax") -> tuple[np.ndarray, np.ndarray]:
     """Model-ready values: gaps filled, scaled with statistics of the train split.
 
+    The train split is filled from itself alone, so no later value leaks into
+    training; the rest is filled with the last training row as its left anchor.
+
     Returns:
       x (T, D) float64 without NaN, observed (T,) bool mask.
     """
     if not np.isfinite(dataset.values[dataset.split("train")]).any():
         raise DataError(f"dataset {dataset.name!r}: the training split has no finite value.")
-    filled, observed = fill_missing(dataset.values)
-    stats = fit_scaler(filled[dataset.split("train")], scaler)
-    return apply_scaler(filled, stats), observed
+    train, _ = fill_missing(dataset.values[dataset.split("train")])
+    rest, _ = fill_missing(np.vstack([train[-1:], dataset.values[dataset.train_end:]]))
+    filled = np.vstack([train, rest[1:]])
+    stats = fit_scaler(train, scaler)
+    return apply_scaler(filled, stats), np.isfinite(dataset.values).all(axis=1)
 
 
 def quality_summary(timestamps: np.ndarray, values: np.ndarray, gap_factor: float = 1.5) -> dict[str, Any]:
