@@ -11,7 +11,6 @@ import pytest
 
 import frostnet_jax as fj
 from frostnet_jax.data.windows import sliding_windows, windows_to_timestamps
-from frostnet_jax.registry import DETECTORS
 from frostnet_jax.train import TrainConfig, fit, fit_seeds, seed_key, window_errors
 
 # Everything under test: (name, tiny hyperparameters shared by every test so compiled programs are reused).

@@ -22,7 +22,8 @@ from typing import Any
 from frostnet_jax import __version__
 from frostnet_jax.bench.cells import Cell, configure_worker, pending, run_cells, seed_groups, suite_cells
 from frostnet_jax.bench.environment import environment_record
-from frostnet_jax.bench.storage import ResultsLock, atomic_write_text
+from frostnet_jax.bench.storage import ResultsLock
+from frostnet_jax.files import atomic_write_text
 from frostnet_jax.bench.suite import Suite
 from frostnet_jax.errors import ConfigError
 

@@ -6,14 +6,12 @@ import json
 import os
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from frostnet_jax import __version__
 from frostnet_jax.bench.environment import git_state
-from frostnet_jax.bench.storage import atomic_write_text
+from frostnet_jax.files import atomic_write_text
 from frostnet_jax.bench.suite import Suite
-from frostnet_jax.metrics import METRICS
 from frostnet_jax.report import figures
 from frostnet_jax.report.collect import Collected, collect, metric_label
 from frostnet_jax.report.stats import compare, comparison_markdown

@@ -11,7 +11,7 @@ import pandas as pd
 
 from frostnet_jax import __version__
 from frostnet_jax.bench.cells import Cell, suite_cells
-from frostnet_jax.bench.storage import cell_is_complete, read_cell_arrays, read_cell_record
+from frostnet_jax.bench.storage import read_cell_arrays, read_cell_record
 from frostnet_jax.bench.suite import Suite
 from frostnet_jax.errors import CheckpointError, ConfigError, FrostNetError
 from frostnet_jax.metrics import (METRICS, UndefinedMetricWarning, compute_metrics, operating_point,
@@ -60,12 +60,13 @@ def find_cells(suite: Suite, folders: list[Path]) -> tuple[list[StoredCell], lis
         copies = []
         for folder in folders:
             cells_dir = Path(folder) / "cells"
-            if cell_is_complete(cells_dir, cell.key):
-                record = read_cell_record(cells_dir, cell.key) or {}
-                try:
-                    copies.append(StoredCell(cell, record, read_cell_arrays(cells_dir, cell.key, record)))
-                except CheckpointError:
-                    continue
+            record = read_cell_record(cells_dir, cell.key)
+            if record is None:
+                continue
+            try:  # reads the arrays once, checked against the record's checksum
+                copies.append(StoredCell(cell, record, read_cell_arrays(cells_dir, cell.key, record)))
+            except CheckpointError:
+                continue
         if copies:
             found.append(next((c for c in copies if c.ok), copies[0]))
         else:

@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import struct
+from pathlib import Path
 from typing import Any
 
 import flax.serialization
@@ -21,6 +22,7 @@ import jax
 import numpy as np
 
 from frostnet_jax.errors import CheckpointError
+from frostnet_jax.files import atomic_write_bytes
 
 MAGIC = b"FROSTNET-JAX-CKPT 1\n"
 
@@ -30,10 +32,7 @@ def save_checkpoint(path: str | os.PathLike, params: Any, meta: dict[str, Any]) 
     payload = flax.serialization.to_bytes(jax.device_get(params))
     header = json.dumps({"meta": meta, "payload_bytes": len(payload),
                          "sha256": hashlib.sha256(payload).hexdigest()}, sort_keys=True).encode()
-    tmp = f"{os.fspath(path)}.tmp"
-    with open(tmp, "wb") as f:
-        f.write(MAGIC + struct.pack("<Q", len(header)) + header + payload)
-    os.replace(tmp, path)
+    atomic_write_bytes(Path(path), MAGIC + struct.pack("<Q", len(header)) + header + payload)
 
 
 def load_checkpoint(path: str | os.PathLike) -> tuple[dict[str, Any], dict[str, Any]]:
